@@ -1,1 +1,380 @@
-fn main() {}
+//! `hanout`: everything the app can do, from a terminal and from scripts.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use clap::{Args, Parser, Subcommand};
+use hanout_domain::{
+    ArtisanForm, CatalogEntry, CooperativeForm, Field, FieldError, Lang, Problem, ProductForm,
+    ProductStatus,
+};
+use hanout_store::{Catalog, ProductFilter, StoreError};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "hanout", version, about = "Hanout: the artisan's shop, offline first")]
+struct Cli {
+    /// The catalog file [default: $HANOUT_DB, else the app's own, in the user's data folder]
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Cooperatives and workshops
+    #[command(subcommand)]
+    Coop(CoopCommand),
+    /// Artisans, the makers of products
+    #[command(subcommand)]
+    Artisan(ArtisanCommand),
+    /// Products in the catalog
+    #[command(subcommand)]
+    Product(ProductCommand),
+}
+
+#[derive(Subcommand)]
+enum CoopCommand {
+    Add { name: String },
+    List,
+}
+
+#[derive(Subcommand)]
+enum ArtisanCommand {
+    Add {
+        name: String,
+        /// The cooperative, by name or id [default: the only one there is]
+        #[arg(long)]
+        coop: Option<String>,
+        /// National artisan number
+        #[arg(long)]
+        nia: Option<String>,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum ProductCommand {
+    /// Add a product (status ready unless --status says otherwise)
+    Add(ProductArgs),
+    /// Change some of a product's details
+    Edit {
+        /// The product's id, or its first characters
+        id: String,
+        #[command(flatten)]
+        details: ProductArgs,
+    },
+    Show {
+        id: String,
+    },
+    /// List products, newest changes first (archived ones only with --status archived)
+    List(ListArgs),
+    /// Find products by words in their titles, descriptions, materials and maker
+    Search {
+        query: String,
+        #[command(flatten)]
+        filter: ListArgs,
+    },
+    /// Take a product off sale for good, keeping its record
+    Archive {
+        id: String,
+    },
+}
+
+/// A product's details as flags; on `edit`, the flags given replace those details only.
+#[derive(Args)]
+struct ProductArgs {
+    #[arg(long)]
+    title_ar: Option<String>,
+    #[arg(long)]
+    title_fr: Option<String>,
+    #[arg(long)]
+    title_en: Option<String>,
+    #[arg(long)]
+    title_tzm: Option<String>,
+    #[arg(long)]
+    description_ar: Option<String>,
+    #[arg(long)]
+    description_fr: Option<String>,
+    #[arg(long)]
+    description_en: Option<String>,
+    #[arg(long)]
+    description_tzm: Option<String>,
+    /// One of: pottery, carpets, clothing, leather, wood, metal, basketry, jewellery,
+    /// textiles, stone, argan, other
+    #[arg(long)]
+    category: Option<String>,
+    /// In dirhams: 120, 120.50, 120,50, ١٢٠, 120 DH
+    #[arg(long, allow_hyphen_values = true)]
+    price: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    quantity: Option<String>,
+    /// The artisan who made it, by name or id [default on add: the only one there is]
+    #[arg(long)]
+    maker: Option<String>,
+    /// Comma-separated
+    #[arg(long)]
+    materials: Option<String>,
+    /// Length x width (x height) with a unit: 30 x 20 x 10 cm
+    #[arg(long)]
+    size: Option<String>,
+    /// 800 g, 1.5 kg
+    #[arg(long)]
+    weight: Option<String>,
+    /// draft, ready, listed, sold_out or archived
+    #[arg(long)]
+    status: Option<String>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    category: Option<String>,
+    /// By name or id
+    #[arg(long)]
+    maker: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<StoreError>() {
+                // One line per field, as the app shows them beside each field.
+                Some(StoreError::Invalid(invalid)) => {
+                    for problem in &invalid.0 {
+                        eprintln!("error: {problem}");
+                    }
+                }
+                _ => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn db_path(cli_db: Option<PathBuf>) -> Result<PathBuf> {
+    cli_db
+        .or_else(|| std::env::var_os("HANOUT_DB").map(PathBuf::from))
+        .or_else(hanout_store::default_db_path)
+        .ok_or_else(|| anyhow!("no data folder is known for this user: give --db PATH"))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = db_path(cli.db)?;
+    let mut catalog = Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let out = Output { json: cli.json };
+    match cli.command {
+        Command::Coop(CoopCommand::Add { name }) => {
+            let coop = catalog.add_cooperative(&CooperativeForm { name })?;
+            out.print(&coop, |w| writeln!(w, "{}  {}", coop.id, coop.name))
+        }
+        Command::Coop(CoopCommand::List) => {
+            let coops = catalog.cooperatives()?;
+            out.print(&coops, |w| coops.iter().try_for_each(|c| writeln!(w, "{}  {}", c.id, c.name)))
+        }
+        Command::Artisan(ArtisanCommand::Add { name, coop, nia }) => {
+            let cooperative = match coop {
+                Some(key) => catalog.find_cooperative(&key)?,
+                None => only(catalog.cooperatives()?.into_iter().map(|c| c.id), "cooperative", "--coop")?,
+            };
+            let form = ArtisanForm { name, cooperative: cooperative.to_string(), nia: nia.unwrap_or_default() };
+            let a = catalog.add_artisan(&form)?;
+            out.print(&a, |w| writeln!(w, "{}  {}", a.id, a.fields.name))
+        }
+        Command::Artisan(ArtisanCommand::List) => {
+            let artisans = catalog.artisans()?;
+            out.print(&artisans, |w| {
+                artisans.iter().try_for_each(|a| {
+                    let nia = a.fields.nia.as_ref().map_or("", |n| n.as_str());
+                    writeln!(w, "{}  {}  {nia}", a.id, a.fields.name)
+                })
+            })
+        }
+        Command::Product(cmd) => product(&mut catalog, cmd, out),
+    }
+}
+
+fn product(catalog: &mut Catalog, cmd: ProductCommand, out: Output) -> Result<()> {
+    match cmd {
+        ProductCommand::Add(details) => {
+            let maker = match &details.maker {
+                Some(_) => String::new(), // resolved by `apply`
+                None => only(catalog.artisans()?.into_iter().map(|a| a.id), "artisan", "--maker")?.to_string(),
+            };
+            let mut form = ProductForm {
+                quantity: "1".into(),
+                status: ProductStatus::Ready.slug().into(),
+                maker,
+                ..ProductForm::default()
+            };
+            details.apply(&mut form, catalog)?;
+            let entry = catalog.add_product(&form)?;
+            out.print(&entry, |w| write_entry(w, &entry))
+        }
+        ProductCommand::Edit { id, details } => {
+            let id = catalog.find_product(&id)?;
+            let mut form = ProductForm::from(&catalog.product(id)?.product.fields);
+            details.apply(&mut form, catalog)?;
+            let entry = catalog.update_product(id, &form)?;
+            out.print(&entry, |w| write_entry(w, &entry))
+        }
+        ProductCommand::Show { id } => {
+            let entry = catalog.product(catalog.find_product(&id)?)?;
+            out.print(&entry, |w| write_details(w, &entry))
+        }
+        ProductCommand::List(args) => {
+            let entries = catalog.products(&args.filter(catalog, None)?)?;
+            out.print(&entries, |w| entries.iter().try_for_each(|e| write_entry(w, e)))
+        }
+        ProductCommand::Search { query, filter } => {
+            let entries = catalog.products(&filter.filter(catalog, Some(query))?)?;
+            out.print(&entries, |w| entries.iter().try_for_each(|e| write_entry(w, e)))
+        }
+        ProductCommand::Archive { id } => {
+            let entry = catalog.archive_product(catalog.find_product(&id)?)?;
+            out.print(&entry, |w| write_entry(w, &entry))
+        }
+    }
+}
+
+/// The one id there is, or an error that says which flag chooses among several.
+fn only<T>(mut ids: impl Iterator<Item = T>, what: &str, flag: &str) -> Result<T> {
+    match (ids.next(), ids.next()) {
+        (Some(id), None) => Ok(id),
+        (None, _) => Err(anyhow!("there is no {what} yet: add one first (hanout {what} add ...)")),
+        (Some(_), Some(_)) => Err(anyhow!("there are several {what}s: choose one with {flag}")),
+    }
+}
+
+impl ProductArgs {
+    fn apply(self, form: &mut ProductForm, catalog: &Catalog) -> Result<()> {
+        let texts = [
+            (Lang::Ar, self.title_ar, self.description_ar),
+            (Lang::Fr, self.title_fr, self.description_fr),
+            (Lang::En, self.title_en, self.description_en),
+            (Lang::Tzm, self.title_tzm, self.description_tzm),
+        ];
+        for (lang, title, description) in texts {
+            if let Some(t) = title {
+                form.titles.insert(lang, t);
+            }
+            if let Some(d) = description {
+                form.descriptions.insert(lang, d);
+            }
+        }
+        let set = |field: &mut String, value: Option<String>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut form.category, self.category);
+        set(&mut form.price, self.price);
+        set(&mut form.quantity, self.quantity);
+        set(&mut form.materials, self.materials);
+        set(&mut form.dimensions, self.size);
+        set(&mut form.weight, self.weight);
+        set(&mut form.status, self.status);
+        if let Some(key) = self.maker {
+            form.maker = catalog.find_artisan(&key)?.to_string();
+        }
+        Ok(())
+    }
+}
+
+impl ListArgs {
+    fn filter(self, catalog: &Catalog, query: Option<String>) -> Result<ProductFilter> {
+        // The same wording as a form's: "status is not a known status: use one of ...".
+        let status = |s: String| s.parse().map_err(|()| FieldError::new(Field::Status, Problem::UnknownStatus));
+        let category =
+            |c: String| c.parse().map_err(|()| FieldError::new(Field::Category, Problem::UnknownCategory));
+        Ok(ProductFilter {
+            query,
+            status: self.status.map(status).transpose()?,
+            category: self.category.map(category).transpose()?,
+            maker: self.maker.map(|m| catalog.find_artisan(&m)).transpose()?,
+            limit: self.limit,
+            offset: self.offset,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    fn print<T: Serialize>(
+        self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        if self.json {
+            serde_json::to_writer_pretty(&mut stdout, value)?;
+            writeln!(stdout)?;
+        } else {
+            text(&mut stdout)?;
+        }
+        Ok(())
+    }
+}
+
+fn title(e: &CatalogEntry) -> &str {
+    e.product.fields.title(Lang::Fr).unwrap_or("(untitled)")
+}
+
+fn write_entry(w: &mut dyn Write, e: &CatalogEntry) -> std::io::Result<()> {
+    let f = &e.product.fields;
+    writeln!(
+        w,
+        "{}  {:>12}  x{:<3} {:<8} {:<9} {}  — {}",
+        e.product.id,
+        f.price.to_string(),
+        f.quantity,
+        f.status.slug(),
+        f.category.slug(),
+        title(e),
+        e.maker_name
+    )
+}
+
+fn write_details(w: &mut dyn Write, e: &CatalogEntry) -> std::io::Result<()> {
+    let f = &e.product.fields;
+    writeln!(w, "id:        {}", e.product.id)?;
+    for (lang, t) in &f.titles {
+        writeln!(w, "title {:<4} {t}", lang.code())?;
+    }
+    for (lang, d) in &f.descriptions {
+        writeln!(w, "about {:<4} {d}", lang.code())?;
+    }
+    writeln!(w, "category:  {}", f.category.label())?;
+    writeln!(w, "price:     {}", f.price)?;
+    writeln!(w, "quantity:  {}", f.quantity)?;
+    writeln!(w, "maker:     {}", e.maker_name)?;
+    writeln!(w, "status:    {}", f.status.slug())?;
+    if !f.materials.is_empty() {
+        writeln!(w, "materials: {}", f.materials.join(", "))?;
+    }
+    if let Some(d) = f.dimensions {
+        writeln!(w, "size:      {d}")?;
+    }
+    if let Some(wt) = f.weight {
+        writeln!(w, "weight:    {wt}")?;
+    }
+    Ok(())
+}
