@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Hanout needs on a fresh Debian 12 machine that has Rust (rustup) and
-# cargo: system packages, the wasm target and the pinned cargo tools. Idempotent: each
+# Installs what Hanout needs on a fresh Debian 12 machine that has Rust (rustup): system
+# packages (WebKitGTK for the window, Xvfb and WebKitWebDriver for its tests, Noto fonts
+# for Arabic and Tifinagh), the wasm target and the pinned cargo tools. Idempotent: each
 # step runs only when its tool is missing or at the wrong version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,6 @@ TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
 # Must equal the wasm-bindgen version pinned in ui/Cargo.toml (and so in Cargo.lock).
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' ui/Cargo.toml)
-PRISM_VERSION=5.16.0
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -24,7 +24,7 @@ APT_PACKAGES=(
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core
-  fonts-dejavu-core fonts-noto-core chromium imagemagick libvips-tools
+  fonts-dejavu-core fonts-noto-core
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

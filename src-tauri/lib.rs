@@ -1,1 +1,158 @@
+//! The Tauri shell: thin commands over the engine. Only this crate knows Tauri.
 
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use hanout_domain::{
+    Artisan, ArtisanForm, CatalogEntry, Cooperative, CooperativeForm, FieldError, ProductFilter,
+    ProductForm, ProductId, Workshop,
+};
+use hanout_store::{Catalog, StoreError};
+use serde::Serialize;
+use tauri::{Manager, State};
+
+/// The open catalog, or why it could not be opened (shown by the UI instead of a crash).
+struct Shop(Result<Arc<Mutex<Catalog>>, String>);
+
+/// What a command reports when it fails: a sentence for people, and per-field problems
+/// that the form shows beside each field.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    message: String,
+    fields: Vec<FieldError>,
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        let fields = match &e {
+            StoreError::Invalid(invalid) => invalid.0.clone(),
+            _ => Vec::new(),
+        };
+        CommandError {
+            message: e.to_string(),
+            fields,
+        }
+    }
+}
+
+impl CommandError {
+    fn new(message: impl Into<String>) -> Self {
+        CommandError {
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+type Answer<T> = Result<T, CommandError>;
+
+/// Runs `f` on the catalog off the UI thread: SQLite waits on the disk.
+async fn with_catalog<T: Send + 'static>(
+    shop: State<'_, Shop>,
+    f: impl FnOnce(&mut Catalog) -> Result<T, StoreError> + Send + 'static,
+) -> Answer<T> {
+    let catalog = shop.0.clone().map_err(CommandError::new)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut catalog = catalog.lock().map_err(|_| {
+            CommandError::new("the catalog is unavailable after an earlier failure; restart Hanout")
+        })?;
+        f(&mut catalog).map_err(CommandError::from)
+    })
+    .await
+    .map_err(|e| CommandError::new(format!("the catalog task failed: {e}")))?
+}
+
+#[tauri::command]
+async fn workshop(shop: State<'_, Shop>) -> Answer<Workshop> {
+    with_catalog(shop, |c| {
+        Ok(Workshop {
+            cooperatives: c.cooperatives()?,
+            artisans: c.artisans()?,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_cooperative(shop: State<'_, Shop>, form: CooperativeForm) -> Answer<Cooperative> {
+    with_catalog(shop, move |c| c.add_cooperative(&form)).await
+}
+
+#[tauri::command]
+async fn add_artisan(shop: State<'_, Shop>, form: ArtisanForm) -> Answer<Artisan> {
+    with_catalog(shop, move |c| c.add_artisan(&form)).await
+}
+
+#[tauri::command]
+async fn catalog_page(shop: State<'_, Shop>, filter: ProductFilter) -> Answer<Vec<CatalogEntry>> {
+    with_catalog(shop, move |c| c.products(&filter)).await
+}
+
+#[tauri::command]
+async fn product(shop: State<'_, Shop>, id: ProductId) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.product(id)).await
+}
+
+#[tauri::command]
+async fn add_product(shop: State<'_, Shop>, form: ProductForm) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.add_product(&form)).await
+}
+
+#[tauri::command]
+async fn update_product(
+    shop: State<'_, Shop>,
+    id: ProductId,
+    form: ProductForm,
+) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.update_product(id, &form)).await
+}
+
+#[tauri::command]
+async fn archive_product(shop: State<'_, Shop>, id: ProductId) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.archive_product(id)).await
+}
+
+/// `HANOUT_DB` if set (tests and workshops that keep data elsewhere), else the app's data
+/// folder, which is also the CLI's default on desktops.
+fn db_path(app: &tauri::App) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("HANOUT_DB") {
+        return Ok(PathBuf::from(path));
+    }
+    let dir = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| format!("no data folder for Hanout: {e}"))?;
+    Ok(dir.join(hanout_store::DB_FILE))
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let catalog = db_path(app).and_then(|path| {
+                Catalog::open(&path)
+                    .map(|c| Arc::new(Mutex::new(c)))
+                    .map_err(|e| format!("cannot open the catalog at {}: {e}", path.display()))
+            });
+            if let Err(e) = &catalog {
+                eprintln!("hanout: {e}");
+            }
+            app.manage(Shop(catalog));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            workshop,
+            add_cooperative,
+            add_artisan,
+            catalog_page,
+            product,
+            add_product,
+            update_product,
+            archive_product
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("hanout: the window could not start: {e}");
+            std::process::exit(1);
+        });
+}

@@ -7,14 +7,18 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use hanout_domain::{
-    ArtisanForm, CatalogEntry, CooperativeForm, Field, FieldError, Lang, Problem, ProductForm,
-    ProductStatus,
+    ArtisanForm, CatalogEntry, CooperativeForm, Field, FieldError, Lang, Problem, ProductFilter,
+    ProductForm, ProductStatus,
 };
-use hanout_store::{Catalog, ProductFilter, StoreError};
+use hanout_store::{Catalog, StoreError};
 use serde::Serialize;
 
 #[derive(Parser)]
-#[command(name = "hanout", version, about = "Hanout: the artisan's shop, offline first")]
+#[command(
+    name = "hanout",
+    version,
+    about = "Hanout: the artisan's shop, offline first"
+)]
 struct Cli {
     /// The catalog file [default: $HANOUT_DB, else the app's own, in the user's data folder]
     #[arg(long, global = true, value_name = "PATH")]
@@ -175,7 +179,8 @@ fn db_path(cli_db: Option<PathBuf>) -> Result<PathBuf> {
 
 fn run(cli: Cli) -> Result<()> {
     let path = db_path(cli.db)?;
-    let mut catalog = Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    let mut catalog =
+        Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
     let out = Output { json: cli.json };
     match cli.command {
         Command::Coop(CoopCommand::Add { name }) => {
@@ -184,14 +189,26 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Coop(CoopCommand::List) => {
             let coops = catalog.cooperatives()?;
-            out.print(&coops, |w| coops.iter().try_for_each(|c| writeln!(w, "{}  {}", c.id, c.name)))
+            out.print(&coops, |w| {
+                coops
+                    .iter()
+                    .try_for_each(|c| writeln!(w, "{}  {}", c.id, c.name))
+            })
         }
         Command::Artisan(ArtisanCommand::Add { name, coop, nia }) => {
             let cooperative = match coop {
                 Some(key) => catalog.find_cooperative(&key)?,
-                None => only(catalog.cooperatives()?.into_iter().map(|c| c.id), "cooperative", "--coop")?,
+                None => only(
+                    catalog.cooperatives()?.into_iter().map(|c| c.id),
+                    "cooperative",
+                    "--coop",
+                )?,
             };
-            let form = ArtisanForm { name, cooperative: cooperative.to_string(), nia: nia.unwrap_or_default() };
+            let form = ArtisanForm {
+                name,
+                cooperative: cooperative.to_string(),
+                nia: nia.unwrap_or_default(),
+            };
             let a = catalog.add_artisan(&form)?;
             out.print(&a, |w| writeln!(w, "{}  {}", a.id, a.fields.name))
         }
@@ -213,7 +230,12 @@ fn product(catalog: &mut Catalog, cmd: ProductCommand, out: Output) -> Result<()
         ProductCommand::Add(details) => {
             let maker = match &details.maker {
                 Some(_) => String::new(), // resolved by `apply`
-                None => only(catalog.artisans()?.into_iter().map(|a| a.id), "artisan", "--maker")?.to_string(),
+                None => only(
+                    catalog.artisans()?.into_iter().map(|a| a.id),
+                    "artisan",
+                    "--maker",
+                )?
+                .to_string(),
             };
             let mut form = ProductForm {
                 quantity: "1".into(),
@@ -238,11 +260,15 @@ fn product(catalog: &mut Catalog, cmd: ProductCommand, out: Output) -> Result<()
         }
         ProductCommand::List(args) => {
             let entries = catalog.products(&args.filter(catalog, None)?)?;
-            out.print(&entries, |w| entries.iter().try_for_each(|e| write_entry(w, e)))
+            out.print(&entries, |w| {
+                entries.iter().try_for_each(|e| write_entry(w, e))
+            })
         }
         ProductCommand::Search { query, filter } => {
             let entries = catalog.products(&filter.filter(catalog, Some(query))?)?;
-            out.print(&entries, |w| entries.iter().try_for_each(|e| write_entry(w, e)))
+            out.print(&entries, |w| {
+                entries.iter().try_for_each(|e| write_entry(w, e))
+            })
         }
         ProductCommand::Archive { id } => {
             let entry = catalog.archive_product(catalog.find_product(&id)?)?;
@@ -255,7 +281,9 @@ fn product(catalog: &mut Catalog, cmd: ProductCommand, out: Output) -> Result<()
 fn only<T>(mut ids: impl Iterator<Item = T>, what: &str, flag: &str) -> Result<T> {
     match (ids.next(), ids.next()) {
         (Some(id), None) => Ok(id),
-        (None, _) => Err(anyhow!("there is no {what} yet: add one first (hanout {what} add ...)")),
+        (None, _) => Err(anyhow!(
+            "there is no {what} yet: add one first (hanout {what} add ...)"
+        )),
         (Some(_), Some(_)) => Err(anyhow!("there are several {what}s: choose one with {flag}")),
     }
 }
@@ -298,9 +326,14 @@ impl ProductArgs {
 impl ListArgs {
     fn filter(self, catalog: &Catalog, query: Option<String>) -> Result<ProductFilter> {
         // The same wording as a form's: "status is not a known status: use one of ...".
-        let status = |s: String| s.parse().map_err(|()| FieldError::new(Field::Status, Problem::UnknownStatus));
-        let category =
-            |c: String| c.parse().map_err(|()| FieldError::new(Field::Category, Problem::UnknownCategory));
+        let status = |s: String| {
+            s.parse()
+                .map_err(|()| FieldError::new(Field::Status, Problem::UnknownStatus))
+        };
+        let category = |c: String| {
+            c.parse()
+                .map_err(|()| FieldError::new(Field::Category, Problem::UnknownCategory))
+        };
         Ok(ProductFilter {
             query,
             status: self.status.map(status).transpose()?,

@@ -28,7 +28,11 @@ impl Hanout {
     /// Runs a command that must succeed and returns its stdout.
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -54,38 +58,102 @@ fn stderr(out: &Output) -> String {
 fn adds_lists_searches_edits_and_archives() {
     let h = Hanout::with_maker();
     let tajine = h.json(&[
-        "product", "add", "--title-fr", "Tajine de Safi", "--category", "pottery", "--price", "١٢٠ درهم",
-        "--materials", "argile, émail", "--size", "30x30x25cm",
+        "product",
+        "add",
+        "--title-fr",
+        "Tajine de Safi",
+        "--category",
+        "pottery",
+        "--price",
+        "١٢٠ درهم",
+        "--materials",
+        "argile, émail",
+        "--size",
+        "30x30x25cm",
     ]);
     assert_eq!(tajine["price"], 12000);
     assert_eq!(tajine["maker_name"], "Fatima");
     assert_eq!(tajine["status"], "ready");
-    h.ok(&["product", "add", "--title-ar", "زربية", "--category", "carpets", "--price", "1 200,50 DH", "--quantity", "2"]);
+    h.ok(&[
+        "product",
+        "add",
+        "--title-ar",
+        "زربية",
+        "--category",
+        "carpets",
+        "--price",
+        "1 200,50 DH",
+        "--quantity",
+        "2",
+    ]);
 
     let listed = h.ok(&["product", "list"]);
-    assert!(listed.contains("Tajine de Safi") && listed.contains("1 200.50 DH"), "{listed}");
+    assert!(
+        listed.contains("Tajine de Safi") && listed.contains("1 200.50 DH"),
+        "{listed}"
+    );
     let found = h.json(&["product", "search", "TAJINE"]);
     assert_eq!(found.as_array().map(Vec::len), Some(1));
     assert_eq!(found[0]["id"], tajine["id"]);
-    assert_eq!(h.json(&["product", "search", "زربيه"])[0]["titles"]["ar"], "زربية");
-    assert_eq!(h.json(&["product", "list", "--category", "carpets"]).as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        h.json(&["product", "search", "زربيه"])[0]["titles"]["ar"],
+        "زربية"
+    );
+    assert_eq!(
+        h.json(&["product", "list", "--category", "carpets"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 
     let id = tajine["id"].as_str().unwrap();
-    let edited = h.json(&["product", "edit", &id[..24], "--price", "130", "--status", "draft"]);
-    assert_eq!((edited["price"].as_i64(), edited["status"].as_str()), (Some(13000), Some("draft")));
-    assert_eq!(edited["materials"], tajine["materials"], "edit keeps what it was not told to change");
+    let edited = h.json(&[
+        "product",
+        "edit",
+        &id[..24],
+        "--price",
+        "130",
+        "--status",
+        "draft",
+    ]);
+    assert_eq!(
+        (edited["price"].as_i64(), edited["status"].as_str()),
+        (Some(13000), Some("draft"))
+    );
+    assert_eq!(
+        edited["materials"], tajine["materials"],
+        "edit keeps what it was not told to change"
+    );
     let shown = h.ok(&["product", "show", id]);
-    assert!(shown.contains("price:     130 DH") && shown.contains("size:      30 x 30 x 25 cm"), "{shown}");
+    assert!(
+        shown.contains("price:     130 DH") && shown.contains("size:      30 x 30 x 25 cm"),
+        "{shown}"
+    );
 
     h.ok(&["product", "archive", id]);
-    assert_eq!(h.json(&["product", "list"]).as_array().map(Vec::len), Some(1));
-    assert_eq!(h.json(&["product", "list", "--status", "archived"])[0]["id"], tajine["id"]);
+    assert_eq!(
+        h.json(&["product", "list"]).as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        h.json(&["product", "list", "--status", "archived"])[0]["id"],
+        tajine["id"]
+    );
 }
 
 #[test]
 fn bad_input_says_what_is_wrong_on_stderr_and_fails() {
     let h = Hanout::with_maker();
-    let out = h.run(&["product", "add", "--price", "-5", "--category", "plastic", "--quantity", "1.5"]);
+    let out = h.run(&[
+        "product",
+        "add",
+        "--price",
+        "-5",
+        "--category",
+        "plastic",
+        "--quantity",
+        "1.5",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
@@ -97,26 +165,61 @@ fn bad_input_says_what_is_wrong_on_stderr_and_fails() {
     ] {
         assert!(err.contains(expected), "missing {expected:?} in {err}");
     }
-    for (price, problem) in [("abc", "is not a number"), ("1e9", "is not a number"), ("0", "must be more than zero")] {
-        let out = h.run(&["product", "add", "--title-en", "Rug", "--category", "carpets", "--price", price]);
-        assert!(stderr(&out).contains(&format!("error: price {problem}")), "{price}: {}", stderr(&out));
+    for (price, problem) in [
+        ("abc", "is not a number"),
+        ("1e9", "is not a number"),
+        ("0", "must be more than zero"),
+    ] {
+        let out = h.run(&[
+            "product",
+            "add",
+            "--title-en",
+            "Rug",
+            "--category",
+            "carpets",
+            "--price",
+            price,
+        ]);
+        assert!(
+            stderr(&out).contains(&format!("error: price {problem}")),
+            "{price}: {}",
+            stderr(&out)
+        );
     }
     let out = h.run(&["product", "list", "--status", "gone"]);
     assert!(stderr(&out).contains("status is not a known status: use one of draft, ready"));
     let out = h.run(&["product", "show", "nope"]);
     assert_eq!(stderr(&out).trim(), "error: no product with id nope");
-    assert!(h.json(&["product", "list"]).as_array().is_some_and(Vec::is_empty), "nothing was saved");
+    assert!(
+        h.json(&["product", "list"])
+            .as_array()
+            .is_some_and(Vec::is_empty),
+        "nothing was saved"
+    );
 }
 
 #[test]
 fn a_maker_is_needed_and_chosen_when_there_are_several() {
     let h = Hanout::new();
     let out = h.run(&["artisan", "add", "Fatima"]);
-    assert!(stderr(&out).contains("there is no cooperative yet"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no cooperative yet"),
+        "{}",
+        stderr(&out)
+    );
     h.ok(&["coop", "add", "Tifawin"]);
     h.ok(&["artisan", "add", "Fatima"]);
     h.ok(&["artisan", "add", "Youssef", "--coop", "tifawin"]);
-    let add = ["product", "add", "--title-fr", "Pouf", "--category", "leather", "--price", "300"];
+    let add = [
+        "product",
+        "add",
+        "--title-fr",
+        "Pouf",
+        "--category",
+        "leather",
+        "--price",
+        "300",
+    ];
     let out = h.run(&add);
     assert!(stderr(&out).contains("there are several artisans: choose one with --maker"));
     let pouf = h.json(&[&add[..], &["--maker", "youssef"]].concat());
@@ -129,7 +232,11 @@ fn a_maker_is_needed_and_chosen_when_there_are_several() {
 fn uses_hanout_db_when_no_flag_is_given() {
     let dir = tempfile::tempdir().unwrap();
     let db: &Path = &dir.path().join("nested").join("env.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_hanout")).args(["coop", "add", "Env"]).env("HANOUT_DB", db).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hanout"))
+        .args(["coop", "add", "Env"])
+        .env("HANOUT_DB", db)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(db.exists());
 }

@@ -21,6 +21,10 @@ pub use ids::{ArtisanId, CooperativeId, ProductId};
 pub use lang::Lang;
 pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit};
 pub use money::Price;
-pub use people::{Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia};
-pub use product::{CatalogEntry, MAX_QUANTITY, Product, ProductFields, ProductForm, ProductStatus};
+pub use people::{
+    Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia, Workshop,
+};
+pub use product::{
+    CatalogEntry, MAX_QUANTITY, Product, ProductFields, ProductFilter, ProductForm, ProductStatus,
+};
 pub use time::{Clock, Timestamp};

@@ -69,6 +69,13 @@ pub struct ArtisanFields {
     pub nia: Option<Nia>,
 }
 
+/// Who works here: the cooperatives on this device and their artisans.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub cooperatives: Vec<Cooperative>,
+    pub artisans: Vec<Artisan>,
+}
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArtisanForm {

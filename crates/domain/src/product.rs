@@ -137,6 +137,33 @@ pub struct CatalogEntry {
     pub maker_name: String,
 }
 
+/// Which products to show, and which page of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProductFilter {
+    /// Words to find in titles, descriptions, materials and maker names.
+    pub query: Option<String>,
+    /// Archived products are shown only when asked for by this.
+    pub status: Option<ProductStatus>,
+    pub category: Option<Category>,
+    pub maker: Option<ArtisanId>,
+    /// Page size; 0 means [`ProductFilter::DEFAULT_PAGE`].
+    pub limit: u32,
+    pub offset: u32,
+}
+
+impl ProductFilter {
+    pub const DEFAULT_PAGE: u32 = 50;
+
+    pub fn page_size(&self) -> u32 {
+        if self.limit == 0 {
+            Self::DEFAULT_PAGE
+        } else {
+            self.limit
+        }
+    }
+}
+
 /// A product as typed into a form or on the command line: every field is text, checked by
 /// [`ProductForm::validate`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use hanout_domain::search::{fold, fts_query};
 use hanout_domain::{
-    ArtisanId, CatalogEntry, Category, Field, Invalid, Problem, ProductFields, ProductForm,
+    ArtisanId, CatalogEntry, Field, Invalid, Problem, ProductFields, ProductFilter, ProductForm,
     ProductId, ProductStatus, Timestamp,
 };
 use rusqlite::types::Value;
@@ -11,23 +11,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::rows::{ENTRY_COLUMNS, Parsed, entry, entry_at, json};
 use crate::{Catalog, StoreError};
-
-/// Which products to show, and which page of them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ProductFilter {
-    /// Words to find in titles, descriptions, materials and maker names.
-    pub query: Option<String>,
-    /// Archived products are shown only when asked for by this.
-    pub status: Option<ProductStatus>,
-    pub category: Option<Category>,
-    pub maker: Option<ArtisanId>,
-    /// Page size; 0 means the default of 50.
-    pub limit: u32,
-    pub offset: u32,
-}
-
-pub const DEFAULT_PAGE: u32 = 50;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -242,11 +225,7 @@ impl Catalog {
             " ORDER BY p.updated_at DESC, p.id DESC"
         };
         sql += " LIMIT ? OFFSET ?";
-        args.push(Value::Integer(i64::from(if filter.limit == 0 {
-            DEFAULT_PAGE
-        } else {
-            filter.limit
-        })));
+        args.push(Value::Integer(i64::from(filter.page_size())));
         args.push(Value::Integer(filter.offset.into()));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), entry)?;

@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use hanout_domain::{Clock, Timestamp};
 use rusqlite::Connection;
 
-pub use catalog::{Change, ChangeKind, ProductFilter};
+pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
 

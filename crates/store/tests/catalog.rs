@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use hanout_domain::ProductFilter;
 use hanout_domain::{
     ArtisanForm, ArtisanId, CatalogEntry, Category, Clock, CooperativeForm, Field, Lang, Problem,
     ProductForm, ProductStatus, Timestamp,
 };
-use hanout_store::{Catalog, ChangeKind, ProductFilter, StoreError};
+use hanout_store::{Catalog, ChangeKind, StoreError};
 
 /// A clock that moves one second each time it is read.
 #[derive(Clone, Default)]

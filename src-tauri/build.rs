@@ -1,0 +1,16 @@
+fn main() {
+    // Declaring the commands makes each one a permission (`allow-<command>`) that a
+    // capability must grant: the window gets exactly the commands it lists.
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "workshop",
+        "add_cooperative",
+        "add_artisan",
+        "catalog_page",
+        "product",
+        "add_product",
+        "update_product",
+        "archive_product",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
+        .expect("tauri build step");
+}

@@ -1,0 +1,205 @@
+//! End to end: the real app window, driven through WebDriver (tauri-driver in front of
+//! WebKitWebDriver). Needs a display: the README's test command runs it under Xvfb.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A tauri-driver process whose app sessions see `HANOUT_DB`.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(db: &Path) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: run the end-to-end tests under xvfb-run (see the README's test command)"
+        );
+        let (port, native_port) = (free_port(), free_port());
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("HANOUT_DB", db)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+
+    /// Starts the app in a new window.
+    async fn open_app(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({ "application": env!("CARGO_BIN_EXE_hanout-app") }),
+        );
+        ClientBuilder::rustls()
+            .expect("TLS roots")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session with the app")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, never SIGKILL: killed hard, tauri-driver leaves WebKitWebDriver holding
+        // its port and the next run hangs.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+async fn click(c: &Client, css: &str) {
+    find(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    find(c, css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Waits until the text of every element matching `css`, in order, is what `want` accepts.
+async fn wait_for_texts(c: &Client, css: &str, want: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut texts = Vec::new();
+        for e in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            // innerText: the rendered text. WebDriver's own "visible text" drops the title,
+            // whose overflow is clipped with an ellipsis.
+            texts.push(e.prop("innerText").await.ok().flatten().unwrap_or_default());
+        }
+        if want(&texts) {
+            return texts;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never matched; last seen: {texts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    let driver = Driver::start(&db);
+
+    let app = driver.open_app().await;
+    // First start: the workshop and its first artisan.
+    type_into(&app, "#welcome-coop", "Coopérative Tifawin").await;
+    type_into(&app, "#welcome-maker", "Fatima").await;
+    click(&app, "#welcome-start").await;
+
+    // A product with a wrong price is refused beside the field, then saved once fixed.
+    click(&app, "#add-product").await;
+    type_into(&app, "#title-fr", "Tajine de Safi").await;
+    click(&app, "#category-pottery").await;
+    type_into(&app, "#price", "0").await;
+    click(&app, "#save").await;
+    wait_for_texts(&app, r#"[data-field="price"]"#, |t| {
+        t == ["must be more than zero"]
+    })
+    .await;
+    type_into(
+        &app,
+        "#price",
+        &format!("{}١٢٠", char::from(Key::Backspace)),
+    )
+    .await;
+    click(&app, "#save").await;
+    let cards = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert!(
+        cards[0].contains("Tajine de Safi") && cards[0].contains("120 DH"),
+        "{cards:?}"
+    );
+    assert!(cards[0].contains("Fatima"), "{cards:?}");
+
+    click(&app, "#add-product").await;
+    type_into(&app, "#title-ar", "زربية").await;
+    click(&app, "#category-carpets").await;
+    type_into(&app, "#price", "900").await;
+    click(&app, "#save").await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 2).await;
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join("catalog.png"), shot).expect("saving the screenshot");
+
+    type_into(&app, "#search", "tajine").await;
+    let found = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert!(found[0].contains("Tajine de Safi"), "{found:?}");
+    app.close().await.expect("closing the app");
+
+    // Restarted: everything is still there.
+    let app = driver.open_app().await;
+    let cards = wait_for_texts(&app, "#catalog .card", |t| t.len() == 2).await;
+    assert!(
+        cards
+            .iter()
+            .any(|c| c.contains("Tajine de Safi") && c.contains("120 DH")),
+        "{cards:?}"
+    );
+    assert!(
+        cards
+            .iter()
+            .any(|c| c.contains("زربية") && c.contains("900 DH")),
+        "{cards:?}"
+    );
+    app.close().await.expect("closing the app");
+}

@@ -1,0 +1,46 @@
+//! Icons carry every action and category, for people who read little.
+
+use hanout_domain::Category;
+use leptos::prelude::*;
+
+/// A 24×24 stroke icon.
+#[component]
+pub fn Icon(path: &'static str, #[prop(optional)] class: &'static str) -> impl IntoView {
+    view! {
+        <svg class=format!("icon {class}") viewBox="0 0 24 24" aria-hidden="true">
+            <path d=path />
+        </svg>
+    }
+}
+
+pub const SEARCH: &str = "M10.5 4a6.5 6.5 0 100 13 6.5 6.5 0 000-13zM15.5 15.5L21 21";
+pub const PLUS: &str = "M12 5v14M5 12h14";
+pub const CHECK: &str = "M5 12.5l4.5 4.5L19 7.5";
+pub const CLOSE: &str = "M6 6l12 12M18 6L6 18";
+pub const ARCHIVE: &str = "M4 5h16v4H4zM5 9v10h14V9M10 13h4";
+pub const PERSON: &str = "M12 4a4 4 0 100 8 4 4 0 000-8zM4 21c0-4 4-6 8-6s8 2 8 6";
+
+pub fn category(c: Category) -> &'static str {
+    match c {
+        Category::Pottery => {
+            "M4 16h16l-2 4H6zM5.5 16C6 11 8.5 7.5 12 6c3.5 1.5 6 5 6.5 10M12 6V3.5"
+        }
+        Category::Carpets => {
+            "M5 3h14v18H5zM12 7l4 5-4 5-4-5zM3 6h2M3 10h2M3 14h2M3 18h2M19 6h2M19 10h2M19 14h2M19 18h2"
+        }
+        Category::Clothing => "M9 3L4 7l2 3 2-1v12h8V9l2 1 2-3-5-4c0 2-1.3 3-3 3S9 5 9 3z",
+        Category::Leather => "M5 9h14l-1.5 11h-11zM9 9V7a3 3 0 016 0v2",
+        Category::Wood => {
+            "M12 3c2.2 0 3.5 2 3.5 4.5S14.2 12 12 12s-3.5-2-3.5-4.5S9.8 3 12 3zM12 12v9"
+        }
+        Category::Metal => "M12 2v3M8 5h8l2.5 4L16 19H8L5.5 9zM5.5 9h13M10 19v2h4v-2",
+        Category::Basketry => {
+            "M4 10h16l-2 10H6zM5 10c0-4 3-6.5 7-6.5s7 2.5 7 6.5M6.5 14h11M7.5 17h9"
+        }
+        Category::Jewellery => "M12 9a5.5 5.5 0 100 11 5.5 5.5 0 000-11zM9 4h6l-3 5z",
+        Category::Textiles => "M7 4h10M7 20h10M8 4v16M16 4v16M8 8l8 3M8 12l8 3",
+        Category::Stone => "M5 19c0-4.5 3-7 7-7s7 2.5 7 7zM9 12c0-2.5 1.2-4.5 3-4.5s3 2 3 4.5",
+        Category::Argan => "M12 3c3 5 6 8 6 12a6 6 0 01-12 0c0-4 3-7 6-12z",
+        Category::Other => "M12 3l2.8 5.8 6.2.9-4.5 4.3 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.7l6.2-.9z",
+    }
+}
