@@ -11,6 +11,7 @@ mod measure;
 mod money;
 mod number;
 mod people;
+mod photo;
 mod product;
 pub mod search;
 mod time;
@@ -24,6 +25,7 @@ pub use money::Price;
 pub use people::{
     Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia, Workshop,
 };
+pub use photo::{BadPhotoHash, MAX_ALT_CHARS, MAX_PHOTOS, PhotoHash, ProductPhoto};
 pub use product::{
     CatalogEntry, MAX_QUANTITY, Product, ProductFields, ProductFilter, ProductForm, ProductStatus,
 };

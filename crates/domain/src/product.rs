@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Checker, text};
 use crate::number::{NumberError, ascii_digits, parse_scaled};
 use crate::{
-    ArtisanId, Category, Dimensions, Field, Invalid, Lang, Price, Problem, ProductId, Timestamp,
-    Weight,
+    ArtisanId, Category, Dimensions, Field, Invalid, Lang, Price, Problem, ProductId, ProductPhoto,
+    Timestamp, Weight,
 };
 
 /// Where a product is in its life.
@@ -125,6 +125,8 @@ pub struct Product {
     pub id: ProductId,
     #[serde(flatten)]
     pub fields: ProductFields,
+    /// In order: the first is the cover.
+    pub photos: Vec<ProductPhoto>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

@@ -308,7 +308,7 @@ fn index(
     Ok(())
 }
 
-fn log(
+pub(crate) fn log(
     tx: &Transaction<'_>,
     id: ProductId,
     kind: ChangeKind,

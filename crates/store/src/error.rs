@@ -27,7 +27,7 @@ pub enum StoreError {
     },
     #[error("the device is full: free some space, then try again. Nothing saved was lost.")]
     DiskFull,
-    #[error("cannot create the folder {0}: {1}")]
+    #[error("cannot write {0}: {1}")]
     Io(PathBuf, std::io::Error),
     #[error("the catalog file is damaged or not a Hanout catalog: {0}")]
     Damaged(String),

@@ -8,6 +8,7 @@ mod catalog;
 mod error;
 mod migrate;
 mod people;
+mod photos;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
+pub use photos::{NewPhoto, PhotoSize};
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";
@@ -44,6 +46,8 @@ impl Clock for SystemClock {
 /// The catalog on this device.
 pub struct Catalog {
     conn: Connection,
+    /// Photo files, by content hash: `photos/` beside the database file.
+    photos: PathBuf,
     clock: Box<dyn Clock>,
     ids: uuid::ContextV7,
 }
@@ -69,6 +73,7 @@ impl Catalog {
         migrate::migrate(&mut conn, LATEST_VERSION)?;
         Ok(Catalog {
             conn,
+            photos: photos::photos_dir(path),
             clock,
             ids: uuid::ContextV7::new(),
         })

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use hanout_domain::{
-    CatalogEntry, Dimensions, Lang, LengthUnit, Price, Product, ProductFields, Timestamp, Weight,
-    WeightUnit,
+    CatalogEntry, Dimensions, Lang, LengthUnit, Price, Product, ProductFields, ProductPhoto,
+    Timestamp, Weight, WeightUnit,
 };
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
@@ -16,7 +16,10 @@ use serde::de::DeserializeOwned;
 pub(crate) const ENTRY_COLUMNS: &str = "p.id, p.maker_id, p.category, p.status, \
     p.price_centimes, p.quantity, p.titles, p.descriptions, p.materials, p.length_mm, \
     p.width_mm, p.height_mm, p.length_unit, p.weight_g, p.weight_unit, p.created_at, \
-    p.updated_at, a.name";
+    p.updated_at, a.name, \
+    (SELECT json_group_array(json_object('hash', pp.photo_hash, 'alt', pp.alt, \
+        'width', ph.width, 'height', ph.height) ORDER BY pp.position) \
+     FROM product_photo pp JOIN photo ph ON ph.hash = pp.photo_hash WHERE pp.product_id = p.id)";
 
 /// A column parsed with `FromStr` (ids, slugs).
 pub(crate) struct Parsed<T>(pub T);
@@ -97,6 +100,7 @@ pub(crate) fn entry_at(r: &Row<'_>, at: usize) -> rusqlite::Result<CatalogEntry>
         product: Product {
             id: r.get::<_, Parsed<_>>(at)?.0,
             fields,
+            photos: r.get::<_, Json<Vec<ProductPhoto>>>(at + 18)?.0,
             created_at: Timestamp(r.get(at + 15)?),
             updated_at: Timestamp(r.get(at + 16)?),
         },

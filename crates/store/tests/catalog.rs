@@ -1,71 +1,13 @@
 //! The catalog against a real SQLite file.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+mod common;
 
-use hanout_domain::ProductFilter;
+use common::{product, shop};
 use hanout_domain::{
-    ArtisanForm, ArtisanId, CatalogEntry, Category, Clock, CooperativeForm, Field, Lang, Problem,
-    ProductForm, ProductStatus, Timestamp,
+    ArtisanId, CatalogEntry, Category, Field, Lang, Problem, ProductFilter, ProductForm,
+    ProductStatus,
 };
 use hanout_store::{Catalog, ChangeKind, StoreError};
-
-/// A clock that moves one second each time it is read.
-#[derive(Clone, Default)]
-struct Ticking(Arc<AtomicI64>);
-
-impl Clock for Ticking {
-    fn now(&self) -> Timestamp {
-        Timestamp(1_750_000_000_000 + 1000 * self.0.fetch_add(1, Ordering::SeqCst))
-    }
-}
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-    catalog: Catalog,
-    fatima: ArtisanId,
-    youssef: ArtisanId,
-}
-
-fn shop() -> Shop {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data").join("hanout.db");
-    let mut catalog = Catalog::open_with_clock(&path, Box::new(Ticking::default())).unwrap();
-    let coop = catalog
-        .add_cooperative(&CooperativeForm {
-            name: "Coopérative Tifawin".into(),
-        })
-        .unwrap();
-    let mut artisan = |name: &str| {
-        let form = ArtisanForm {
-            name: name.into(),
-            cooperative: coop.id.to_string(),
-            nia: String::new(),
-        };
-        catalog.add_artisan(&form).unwrap().id
-    };
-    let (fatima, youssef) = (artisan("Fatima Aït Lahcen"), artisan("يوسف"));
-    Shop {
-        _dir: dir,
-        path,
-        catalog,
-        fatima,
-        youssef,
-    }
-}
-
-fn product(title: (Lang, &str), category: &str, price: &str, maker: ArtisanId) -> ProductForm {
-    ProductForm {
-        titles: [(title.0, title.1.to_owned())].into(),
-        category: category.into(),
-        price: price.into(),
-        quantity: "1".into(),
-        maker: maker.to_string(),
-        status: "ready".into(),
-        ..ProductForm::default()
-    }
-}
 
 fn titles(entries: &[CatalogEntry]) -> Vec<String> {
     entries
