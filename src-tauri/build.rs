@@ -10,6 +10,9 @@ fn main() {
         "add_product",
         "update_product",
         "archive_product",
+        "add_photo",
+        "remove_photo",
+        "move_photo",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build step");

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use hanout_domain::{
-    Artisan, ArtisanForm, CatalogEntry, Cooperative, CooperativeForm, FieldError, ProductFilter,
-    ProductForm, ProductId, Workshop,
+    Artisan, ArtisanForm, CatalogEntry, Cooperative, CooperativeForm, FieldError, PhotoHash,
+    ProductFilter, ProductForm, ProductId, Workshop,
 };
-use hanout_store::{Catalog, StoreError};
+use hanout_store::{Catalog, PhotoSize, StoreError};
 use serde::Serialize;
 use tauri::{Manager, State};
 
@@ -20,6 +20,15 @@ struct Shop(Result<Arc<Mutex<Catalog>>, String>);
 pub struct CommandError {
     message: String,
     fields: Vec<FieldError>,
+}
+
+impl From<hanout_media::PhotoError> for CommandError {
+    fn from(e: hanout_media::PhotoError) -> Self {
+        CommandError {
+            message: e.to_string(),
+            fields: Vec::new(),
+        }
+    }
 }
 
 impl From<StoreError> for CommandError {
@@ -112,6 +121,83 @@ async fn archive_product(shop: State<'_, Shop>, id: ProductId) -> Answer<Catalog
     with_catalog(shop, move |c| c.archive_product(id)).await
 }
 
+/// Adds a photo to a product. The body is the file's raw bytes (no base64 on a phone's
+/// memory); the product's id comes in the `x-product` header.
+#[tauri::command]
+async fn add_photo(
+    shop: State<'_, Shop>,
+    lane: State<'_, PhotoLane>,
+    request: tauri::ipc::Request<'_>,
+) -> Answer<CatalogEntry> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::new("add_photo expects the photo's bytes"));
+    };
+    let product: ProductId = request
+        .headers()
+        .get("x-product")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| CommandError::new("add_photo needs the product's id in x-product"))?;
+    let bytes = bytes.clone();
+    // One decode at a time, outside the catalog's lock: the catalog stays readable while a
+    // photo is processed, and a phone never holds two decodes in memory.
+    let _turn = lane.0.lock().await;
+    let processed = tauri::async_runtime::spawn_blocking(move || {
+        hanout_media::process(&bytes, &hanout_media::Options::default())
+    })
+    .await
+    .map_err(|e| CommandError::new(format!("the photo task failed: {e}")))?
+    .map_err(CommandError::from)?;
+    with_catalog(shop, move |c| c.add_photo(product, &processed, "")).await
+}
+
+#[tauri::command]
+async fn remove_photo(
+    shop: State<'_, Shop>,
+    id: ProductId,
+    photo: PhotoHash,
+) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.remove_photo(id, &photo)).await
+}
+
+#[tauri::command]
+async fn move_photo(
+    shop: State<'_, Shop>,
+    id: ProductId,
+    photo: PhotoHash,
+    to: usize,
+) -> Answer<CatalogEntry> {
+    with_catalog(shop, move |c| c.move_photo(id, &photo, to)).await
+}
+
+/// Serves a stored photo to the window: `photo://localhost/<hash>.thumb.jpg` or
+/// `<hash>.jpg`. Only files named by a valid hash are reachable: nothing else is.
+fn serve_photo(shop: &Shop, uri: &tauri::http::Uri) -> tauri::http::Response<Vec<u8>> {
+    let found = (|| {
+        let name = uri.path().trim_start_matches('/').strip_suffix(".jpg")?;
+        let (hash, size) = match name.strip_suffix(".thumb") {
+            Some(hash) => (hash, PhotoSize::Thumbnail),
+            None => (name, PhotoSize::Upload),
+        };
+        let hash: PhotoHash = hash.parse().ok()?;
+        let catalog = shop.0.as_ref().ok()?.lock().ok()?;
+        std::fs::read(catalog.photo_path(&hash, size)).ok()
+    })();
+    let response = tauri::http::Response::builder();
+    match found {
+        Some(jpeg) => response
+            .header("Content-Type", "image/jpeg")
+            // Content-addressed: a hash's bytes never change.
+            .header("Cache-Control", "max-age=31536000, immutable")
+            .body(jpeg),
+        None => response.status(404).body(Vec::new()),
+    }
+    .unwrap_or_default()
+}
+
+/// Photos wait their turn here, one at a time.
+struct PhotoLane(tokio::sync::Mutex<()>);
+
 /// `HANOUT_DB` if set (tests and workshops that keep data elsewhere), else the app's data
 /// folder, which is also the CLI's default on desktops.
 fn db_path(app: &tauri::App) -> Result<PathBuf, String> {
@@ -138,6 +224,7 @@ pub fn run() {
                 eprintln!("hanout: {e}");
             }
             app.manage(Shop(catalog));
+            app.manage(PhotoLane(tokio::sync::Mutex::new(())));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -148,8 +235,14 @@ pub fn run() {
             product,
             add_product,
             update_product,
-            archive_product
+            archive_product,
+            add_photo,
+            remove_photo,
+            move_photo
         ])
+        .register_uri_scheme_protocol("photo", |ctx, request| {
+            serve_photo(&ctx.app_handle().state::<Shop>(), request.uri())
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("hanout: the window could not start: {e}");

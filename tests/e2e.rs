@@ -203,3 +203,131 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     );
     app.close().await.expect("closing the app");
 }
+
+fn shared_photo(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/photos")
+        .join(name);
+    let path = path.canonicalize().unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (../shared/photos beside the repository)",
+            path.display()
+        )
+    });
+    path.to_string_lossy().into_owned()
+}
+
+/// A workshop with one product, made through the engine as the CLI would.
+fn workshop_with_a_product(db: &Path) {
+    use hanout_domain::{ArtisanForm, CooperativeForm, Lang, ProductForm};
+    let mut catalog = hanout_store::Catalog::open(db).expect("catalog");
+    let coop = catalog
+        .add_cooperative(&CooperativeForm {
+            name: "Tifawin".into(),
+        })
+        .expect("coop");
+    let form = ArtisanForm {
+        name: "Fatima".into(),
+        cooperative: coop.id.to_string(),
+        nia: String::new(),
+    };
+    let maker = catalog.add_artisan(&form).expect("artisan");
+    let product = ProductForm {
+        titles: [(Lang::Fr, "Tajine de Safi".to_owned())].into(),
+        category: "pottery".into(),
+        price: "120".into(),
+        quantity: "1".into(),
+        maker: maker.id.to_string(),
+        status: "ready".into(),
+        ..ProductForm::default()
+    };
+    catalog.add_product(&product).expect("product");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn six_large_photos_become_six_upright_thumbnails_without_gps() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    workshop_with_a_product(&db);
+    let driver = Driver::start(&db);
+    let app = driver.open_app().await;
+
+    click(&app, "#catalog .card").await;
+    let large = [
+        "p01_kleiber_20mp.jpg",
+        "p02_seeding_16mp_prog.jpg",
+        "p04_dragonfly_13mp_prog.jpg",
+        "p05_ep3_12mp_o6_gps.jpg",
+        "p06_nokia83_9mp_gps.jpg",
+        "p07_iphone6_8mp_gps.jpg",
+    ];
+    let files: Vec<String> = large.iter().map(|f| shared_photo(f)).collect();
+    type_into(&app, "#photo-files", &files.join("\n")).await;
+
+    // Six thumbnails, each loaded, in the order picked; only the orientation-6 one is tall.
+    let deadline = Instant::now() + PATIENCE;
+    let sizes = loop {
+        let script = "return Array.from(document.querySelectorAll('#photo-strip .photo:not(.waiting) img'))\
+                      .map(i => [i.naturalWidth, i.naturalHeight]);";
+        let seen = app
+            .execute(script, vec![])
+            .await
+            .expect("reading the thumbnails");
+        let sizes: Vec<(u32, u32)> = serde_json::from_value(seen).unwrap_or_default();
+        if sizes.len() == 6 && sizes.iter().all(|&(w, h)| w > 0 && h > 0) {
+            break sizes;
+        }
+        assert!(Instant::now() < deadline, "thumbnails so far: {sizes:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let tall: Vec<bool> = sizes.iter().map(|&(w, h)| h > w).collect();
+    assert_eq!(tall, [false, false, false, true, false, false], "{sizes:?}");
+    assert!(
+        sizes.iter().all(|&(w, h)| w.max(h) == 400),
+        "thumbnails are 400 px on the long edge: {sizes:?}"
+    );
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join("photos.png"), shot).expect("saving the screenshot");
+
+    // A damaged photo is refused with words the artisan can act on; the six stay.
+    type_into(
+        &app,
+        "#photo-files",
+        &shared_photo("bad_truncated_half_kleiber.jpg"),
+    )
+    .await;
+    wait_for_texts(&app, "#photo-problems li", |t| {
+        t.len() == 1 && t[0].ends_with("this photo is damaged: take it again")
+    })
+    .await;
+    assert_eq!(
+        app.find_all(Locator::Css("#photo-strip .photo"))
+            .await
+            .map(|v| v.len())
+            .ok(),
+        Some(6)
+    );
+
+    // The grid shows the cover.
+    click(&app, "#product-form header button").await;
+    find(&app, "#catalog .card img.cover").await;
+    app.close().await.expect("closing the app");
+
+    // What was stored carries no EXIF and no GPS.
+    let mut stored = 0;
+    for shard in std::fs::read_dir(data.path().join("photos")).unwrap() {
+        for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            let bytes = std::fs::read(file.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(6).any(|w| w == b"Exif\0\0"),
+                "EXIF in a stored photo"
+            );
+            assert!(
+                !bytes.windows(3).any(|w| w == b"GPS"),
+                "GPS in a stored photo"
+            );
+            stored += 1;
+        }
+    }
+    assert_eq!(stored, 12, "six uploads and six thumbnails");
+}

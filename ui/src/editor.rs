@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::icons::{self, Icon};
+use crate::photos::{PhotoPanel, PhotoQueue};
 use crate::{WorkshopState, api};
 
 /// Reads and writes one text field of the form: `text!(price)`.
@@ -33,7 +34,10 @@ pub fn ProductEditor(
             .map(|a| a.id.to_string())
             .unwrap_or_default()
     });
-    let id = existing.as_ref().map(|e| e.product.id);
+    let queue = PhotoQueue::new(existing.clone());
+    // Known once the product is stored: at the start when editing, after the first save
+    // when new.
+    let id = move || queue.saved.with(|s| s.as_ref().map(|e| e.product.id));
     let form = RwSignal::new(match &existing {
         Some(e) => ProductForm::from(&e.product.fields),
         None => ProductForm {
@@ -58,14 +62,23 @@ pub fn ProductEditor(
         }
         busy.set(true);
         spawn_local(async move {
-            let answer = match id {
+            let answer = match id() {
                 Some(id) => api::update_product(id, &current).await,
                 None => api::add_product(&current).await,
             };
-            busy.set(false);
             match answer {
-                Ok(entry) => on_saved.run(entry),
+                Ok(entry) => {
+                    let id = entry.product.id;
+                    queue.saved.set(Some(entry));
+                    // Photos picked before the first save go now, one at a time.
+                    queue.send_pending(id).await;
+                    busy.set(false);
+                    if let Some(entry) = queue.saved.get_untracked() {
+                        on_saved.run(entry);
+                    }
+                }
                 Err(e) => {
+                    busy.set(false);
                     message.set(Some(e.message));
                     problems.set(e.fields);
                 }
@@ -73,7 +86,7 @@ pub fn ProductEditor(
         });
     };
     let archive = move |_| {
-        let Some(id) = id else { return };
+        let Some(id) = id() else { return };
         spawn_local(async move {
             match api::archive_product(id).await {
                 Ok(entry) => on_saved.run(entry),
@@ -121,11 +134,12 @@ pub fn ProductEditor(
         <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="editor-title">
             <form id="product-form" class="editor" on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <header>
-                    <h2 id="editor-title">{if id.is_some() { "Edit product" } else { "New product" }}</h2>
+                    <h2 id="editor-title">{move || if id().is_some() { "Edit product" } else { "New product" }}</h2>
                     <button type="button" class="round" title="Close" on:click=move |_| on_close.run(())>
                         <Icon path=icons::CLOSE />
                     </button>
                 </header>
+                <PhotoPanel queue />
                 <fieldset class="categories">
                     <legend>"Category"</legend>
                     {Category::ALL.map(|c| view! {
@@ -181,12 +195,12 @@ pub fn ProductEditor(
                 </details>
                 <p class="error" role="alert">{move || message.get()}</p>
                 <footer>
-                    {id.map(|_| view! {
+                    {move || id().map(|_| view! {
                         <button type="button" id="archive" class="quiet" on:click=archive>
                             <Icon path=icons::ARCHIVE />"Archive"
                         </button>
                     })}
-                    <button type="submit" id="save" class="primary" disabled=busy>
+                    <button type="submit" id="save" class="primary" disabled=move || busy.get() || queue.busy()>
                         <Icon path=icons::CHECK />"Save"
                     </button>
                 </footer>

@@ -18,6 +18,10 @@ pub const PLUS: &str = "M12 5v14M5 12h14";
 pub const CHECK: &str = "M5 12.5l4.5 4.5L19 7.5";
 pub const CLOSE: &str = "M6 6l12 12M18 6L6 18";
 pub const ARCHIVE: &str = "M4 5h16v4H4zM5 9v10h14V9M10 13h4";
+pub const STAR: &str = "M12 3l2.8 5.8 6.2.9-4.5 4.3 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.7l6.2-.9z";
+pub const NEXT: &str = "M9 5l7 7-7 7";
+pub const CAMERA: &str = "M4 8h3l2-3h6l2 3h3v11H4zM12 10.5a3.5 3.5 0 100 7 3.5 3.5 0 000-7z";
+pub const GALLERY: &str = "M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15.5 8.5a1 1 0 100 2 1 1 0 000-2z";
 pub const PERSON: &str = "M12 4a4 4 0 100 8 4 4 0 000-8zM4 21c0-4 4-6 8-6s8 2 8 6";
 
 pub fn category(c: Category) -> &'static str {
@@ -41,6 +45,6 @@ pub fn category(c: Category) -> &'static str {
         Category::Textiles => "M7 4h10M7 20h10M8 4v16M16 4v16M8 8l8 3M8 12l8 3",
         Category::Stone => "M5 19c0-4.5 3-7 7-7s7 2.5 7 7zM9 12c0-2.5 1.2-4.5 3-4.5s3 2 3 4.5",
         Category::Argan => "M12 3c3 5 6 8 6 12a6 6 0 01-12 0c0-4 3-7 6-12z",
-        Category::Other => "M12 3l2.8 5.8 6.2.9-4.5 4.3 1 6.2L12 17.3 6.5 20.2l1-6.2L3 9.7l6.2-.9z",
+        Category::Other => STAR,
     }
 }

@@ -4,6 +4,7 @@
 mod api;
 mod editor;
 mod icons;
+mod photos;
 
 use hanout_domain::{ArtisanForm, CatalogEntry, CooperativeForm, Lang, ProductFilter, Workshop};
 use leptos::prelude::*;
@@ -139,7 +140,11 @@ fn Catalog() -> impl IntoView {
         editing.set(None);
         reload.update(|n| *n += 1);
     });
-    let close = Callback::new(move |()| editing.set(None));
+    // Photos change as soon as they are added: the grid reloads on close too.
+    let close = Callback::new(move |()| {
+        editing.set(None);
+        reload.update(|n| *n += 1);
+    });
 
     view! {
         <header class="bar">
@@ -194,7 +199,12 @@ fn Card(entry: CatalogEntry) -> impl IntoView {
     let title = f.title(Lang::Fr).unwrap_or("—").to_owned();
     let status = f.status.slug();
     view! {
-        <span class=format!("art cat-{}", f.category.slug())><Icon path=icons::category(f.category) /></span>
+        <span class=format!("art cat-{}", f.category.slug())>
+            {match entry.product.photos.first() {
+                Some(cover) => view! { <img class="cover" src=api::photo_url(&cover.hash, false) alt=cover.alt.clone() /> }.into_any(),
+                None => view! { <Icon path=icons::category(f.category) /> }.into_any(),
+            }}
+        </span>
         <span class="title" dir="auto">{title}</span>
         <span class="price">{f.price.to_string()}</span>
         <span class="maker" dir="auto"><Icon path=icons::PERSON class="small" />{entry.maker_name.clone()}</span>

@@ -1,5 +1,7 @@
 //! `hanout`: everything the app can do, from a terminal and from scripts.
 
+mod photo;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +43,9 @@ enum Command {
     /// Products in the catalog
     #[command(subcommand)]
     Product(ProductCommand),
+    /// A product's photos, and what the photo pipeline makes of a file
+    #[command(subcommand)]
+    Photo(photo::PhotoCommand),
 }
 
 #[derive(Subcommand)]
@@ -178,10 +183,13 @@ fn db_path(cli_db: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let out = Output { json: cli.json };
+    if let Command::Photo(photo::PhotoCommand::Check { file }) = &cli.command {
+        return photo::check(file, out);
+    }
     let path = db_path(cli.db)?;
     let mut catalog =
         Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    let out = Output { json: cli.json };
     match cli.command {
         Command::Coop(CoopCommand::Add { name }) => {
             let coop = catalog.add_cooperative(&CooperativeForm { name })?;
@@ -222,6 +230,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Product(cmd) => product(&mut catalog, cmd, out),
+        Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
     }
 }
 

@@ -20,7 +20,7 @@ use rusqlite::Connection;
 pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
-pub use photos::{NewPhoto, PhotoSize};
+pub use photos::PhotoSize;
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";

@@ -14,22 +14,13 @@ use std::time::{Duration, UNIX_EPOCH};
 use hanout_domain::{
     CatalogEntry, Field, Invalid, MAX_ALT_CHARS, MAX_PHOTOS, PhotoHash, Problem, ProductId,
 };
+use hanout_media::Processed;
 use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{ChangeKind, log};
 use crate::rows::Parsed;
 use crate::{Catalog, StoreError};
-
-/// The two renditions of a photo, as the photo pipeline made them.
-pub struct NewPhoto<'a> {
-    pub upload: &'a [u8],
-    pub width: u32,
-    pub height: u32,
-    pub thumbnail: &'a [u8],
-    pub thumb_width: u32,
-    pub thumb_height: u32,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhotoSize {
@@ -103,11 +94,11 @@ impl Catalog {
     pub fn add_photo(
         &mut self,
         product: ProductId,
-        photo: &NewPhoto<'_>,
+        photo: &Processed,
         alt: &str,
     ) -> Result<CatalogEntry, StoreError> {
         let alt = alt_text(alt)?;
-        let hash: PhotoHash = format!("{:x}", Sha256::digest(photo.upload))
+        let hash: PhotoHash = format!("{:x}", Sha256::digest(&photo.upload.jpeg))
             .parse()
             .map_err(|_| StoreError::Damaged("a photo hash that is not hex".into()))?;
         let now = self.now();
@@ -115,16 +106,27 @@ impl Catalog {
         if count >= MAX_PHOTOS {
             return Err(Invalid::one(Field::Photos, Problem::TooMany { max: MAX_PHOTOS }).into());
         }
-        write_durably(&self.photo_path(&hash, PhotoSize::Upload), photo.upload)?;
+        write_durably(
+            &self.photo_path(&hash, PhotoSize::Upload),
+            &photo.upload.jpeg,
+        )?;
         write_durably(
             &self.photo_path(&hash, PhotoSize::Thumbnail),
-            photo.thumbnail,
+            &photo.thumbnail.jpeg,
         )?;
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR IGNORE INTO photo (hash, width, height, bytes, thumb_width, thumb_height, created_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",
-            params![hash.as_str(), photo.width, photo.height, photo.upload.len() as i64, photo.thumb_width, photo.thumb_height, now.millis()],
+            params![
+                hash.as_str(),
+                photo.upload.width,
+                photo.upload.height,
+                photo.upload.jpeg.len() as i64,
+                photo.thumbnail.width,
+                photo.thumbnail.height,
+                now.millis()
+            ],
         )?;
         let added = tx.execute(
             "INSERT OR IGNORE INTO product_photo (product_id, photo_hash, position, alt) VALUES (?, ?, ?, ?)",

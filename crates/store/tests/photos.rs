@@ -7,27 +7,38 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use common::{Shop, product, shop};
 use hanout_domain::{Field, Lang, PhotoHash, Problem, ProductId};
-use hanout_store::{Catalog, ChangeKind, NewPhoto, PhotoSize, StoreError};
+use hanout_media::{Format, Processed, Rendition, SourceInfo};
+use hanout_store::{Catalog, ChangeKind, PhotoSize, StoreError};
 
 /// Stand-ins for the pipeline's renditions: the store keeps bytes, it does not decode.
-fn photo(seed: u8) -> (Vec<u8>, Vec<u8>) {
-    (
-        vec![seed; 3000 + seed as usize],
-        vec![seed.wrapping_add(100); 300],
-    )
+fn photo(seed: u8) -> Processed {
+    let source = SourceInfo {
+        format: Format::Jpeg,
+        width: 4000,
+        height: 3000,
+        orientation: 1,
+        upright_width: 4000,
+        upright_height: 3000,
+    };
+    Processed {
+        source,
+        upload: Rendition {
+            jpeg: vec![seed; 3000 + seed as usize],
+            width: 2000,
+            height: 1500,
+        },
+        thumbnail: Rendition {
+            jpeg: vec![seed.wrapping_add(100); 300],
+            width: 400,
+            height: 300,
+        },
+    }
 }
 
 fn add(c: &mut Catalog, p: ProductId, seed: u8) -> PhotoHash {
-    let (upload, thumbnail) = photo(seed);
-    let new = NewPhoto {
-        upload: &upload,
-        width: 2000,
-        height: 1500,
-        thumbnail: &thumbnail,
-        thumb_width: 400,
-        thumb_height: 300,
-    };
-    let entry = c.add_photo(p, &new, &format!("photo {seed}")).unwrap();
+    let entry = c
+        .add_photo(p, &photo(seed), &format!("photo {seed}"))
+        .unwrap();
     entry.product.photos.last().unwrap().hash.clone()
 }
 
@@ -205,15 +216,7 @@ fn limits_and_unknowns_are_refused_clearly() {
     for i in 0..20 {
         add(&mut s.catalog, a, i);
     }
-    let (upload, thumbnail) = photo(200);
-    let new = NewPhoto {
-        upload: &upload,
-        width: 1,
-        height: 1,
-        thumbnail: &thumbnail,
-        thumb_width: 1,
-        thumb_height: 1,
-    };
+    let new = photo(200);
     match s.catalog.add_photo(a, &new, "") {
         Err(StoreError::Invalid(e)) => assert_eq!(
             (e.0[0].field, &e.0[0].problem),
