@@ -289,17 +289,30 @@ async fn six_large_photos_become_six_upright_thumbnails_without_gps() {
     let shot = app.screenshot().await.expect("a screenshot");
     std::fs::write(screenshots().join("photos.png"), shot).expect("saving the screenshot");
 
-    // A damaged photo is refused with words the artisan can act on; the six stay.
-    type_into(
-        &app,
-        "#photo-files",
-        &shared_photo("bad_truncated_half_kleiber.jpg"),
-    )
-    .await;
-    wait_for_texts(&app, "#photo-problems li", |t| {
-        t.len() == 1 && t[0].ends_with("this photo is damaged: take it again")
-    })
-    .await;
+    // Every bad file is refused with the engine's own words, by name; the six stay.
+    let bad: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/photos"))
+            .expect("../shared/photos")
+            .filter_map(|f| f.ok()?.file_name().into_string().ok())
+            .filter(|name| name.starts_with("bad_") || name.starts_with("bomb_"))
+            .collect();
+    assert!(bad.len() >= 7, "{bad:?}");
+    let expected: Vec<String> = bad
+        .iter()
+        .map(|name| {
+            let bytes = std::fs::read(shared_photo(name)).expect("a bad file");
+            let refusal =
+                hanout_media::process(&bytes, &hanout_media::Options::default()).expect_err(name);
+            format!("{name}: {refusal}")
+        })
+        .collect();
+    let paths: Vec<String> = bad.iter().map(|f| shared_photo(f)).collect();
+    type_into(&app, "#photo-files", &paths.join("\n")).await;
+    let mut shown = wait_for_texts(&app, "#photo-problems li", |t| t.len() == bad.len()).await;
+    shown.sort();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(shown, expected);
     assert_eq!(
         app.find_all(Locator::Css("#photo-strip .photo"))
             .await

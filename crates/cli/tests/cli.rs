@@ -240,3 +240,137 @@ fn uses_hanout_db_when_no_flag_is_given() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(db.exists());
 }
+
+fn shared_photo(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/photos")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: ../shared/ must sit beside the repository",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
+/// Every bad file in ../shared/photos, with the words its refusal must use.
+const REFUSED: [(&str, &str); 7] = [
+    (
+        "bad_corrupted_olympus.jpg",
+        "this photo is damaged: take it again",
+    ),
+    (
+        "bad_truncated_half_kleiber.jpg",
+        "this photo is damaged: take it again",
+    ),
+    (
+        "bad_truncated_100bytes.jpg",
+        "this photo is damaged: take it again",
+    ),
+    (
+        "bomb_png_50000x50000_header.png",
+        "this photo is too big (50000 × 50000 pixels)",
+    ),
+    (
+        "bomb_png_20000x20000_full.png",
+        "this photo is too big (20000 × 20000 pixels)",
+    ),
+    (
+        "bomb_jpeg_65500x65500_sof.jpg",
+        "this photo is too big (65500 × 65500 pixels)",
+    ),
+    ("bomb_pillow.gif", "GIF photos are not supported yet"),
+];
+
+#[test]
+fn photo_check_explains_what_it_would_make_or_why_it_refuses() {
+    let h = Hanout::new();
+    let report = h.json(&["photo", "check", &shared_photo("p05_ep3_12mp_o6_gps.jpg")]);
+    assert_eq!(report["source"]["orientation"], 6);
+    assert_eq!(
+        (
+            report["upload"]["width"].as_u64(),
+            report["upload"]["height"].as_u64()
+        ),
+        (Some(1500), Some(2000))
+    );
+    assert_eq!(
+        (
+            report["thumbnail"]["width"].as_u64(),
+            report["thumbnail"]["height"].as_u64()
+        ),
+        (Some(300), Some(400))
+    );
+    for (file, words) in REFUSED {
+        let out = h.run(&["photo", "check", &shared_photo(file)]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert!(stderr(&out).contains(words), "{file}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn photos_are_added_in_order_and_bad_ones_are_reported_without_losing_the_rest() {
+    let h = Hanout::with_maker();
+    let p = h.json(&[
+        "product",
+        "add",
+        "--title-fr",
+        "Tajine",
+        "--category",
+        "pottery",
+        "--price",
+        "120",
+    ]);
+    let id = p["id"].as_str().unwrap();
+    let (good, bad) = (
+        shared_photo("o_portrait_6.jpg"),
+        shared_photo("bad_truncated_100bytes.jpg"),
+    );
+    let out = h.run(&[
+        "photo",
+        "add",
+        id,
+        &good,
+        &bad,
+        &shared_photo("o_landscape_1.jpg"),
+        "--alt",
+        "le tajine",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad_truncated_100bytes.jpg: this photo is damaged: take it again"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("1 of 3 photos were not added"));
+
+    let photos = h.json(&["photo", "list", id]);
+    let sizes: Vec<(u64, u64)> = photos
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["width"].as_u64().unwrap(), p["height"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        sizes,
+        [(450, 600), (600, 450)],
+        "upright, never enlarged, in the order given"
+    );
+    assert_eq!(photos[0]["alt"], "le tajine");
+    assert!(Path::new(photos[0]["file"].as_str().unwrap()).exists());
+
+    let moved = h.json(&["photo", "move", id, "2", "1"]);
+    assert_eq!(moved[0]["hash"], photos[1]["hash"]);
+    let left = h.json(&["photo", "rm", id, "1"]);
+    assert_eq!(left.as_array().map(Vec::len), Some(1));
+    assert!(
+        !Path::new(photos[1]["file"].as_str().unwrap()).exists(),
+        "its last use gone, the file goes"
+    );
+    let out = h.run(&["photo", "rm", id, "5"]);
+    assert!(
+        stderr(&out).contains("this product has no photo at place 5: it has 1"),
+        "{}",
+        stderr(&out)
+    );
+}
