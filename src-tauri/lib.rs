@@ -142,13 +142,17 @@ async fn add_photo(
     // One decode at a time, outside the catalog's lock: the catalog stays readable while a
     // photo is processed, and a phone never holds two decodes in memory.
     let _turn = lane.0.lock().await;
-    let processed = tauri::async_runtime::spawn_blocking(move || {
-        hanout_media::process(&bytes, &hanout_media::Options::default())
+    let (original, processed) = tauri::async_runtime::spawn_blocking(move || {
+        let processed = hanout_media::process(&bytes, &hanout_media::Options::default());
+        (bytes, processed)
     })
     .await
-    .map_err(|e| CommandError::new(format!("the photo task failed: {e}")))?
-    .map_err(CommandError::from)?;
-    with_catalog(shop, move |c| c.add_photo(product, &processed, "")).await
+    .map_err(|e| CommandError::new(format!("the photo task failed: {e}")))?;
+    let processed = processed.map_err(CommandError::from)?;
+    with_catalog(shop, move |c| {
+        c.add_photo(product, &processed, &original, "")
+    })
+    .await
 }
 
 #[tauri::command]

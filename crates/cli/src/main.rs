@@ -46,6 +46,20 @@ enum Command {
     /// A product's photos, and what the photo pipeline makes of a file
     #[command(subcommand)]
     Photo(photo::PhotoCommand),
+    /// Show this catalog's settings, or change one
+    Settings {
+        #[command(subcommand)]
+        change: Option<SettingCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingCommand {
+    /// Keep each photo's original file beside its renditions (off by default)
+    KeepOriginals {
+        #[arg(value_parser = ["on", "off"])]
+        value: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -231,6 +245,18 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
+        Command::Settings { change } => {
+            let settings = match change {
+                Some(SettingCommand::KeepOriginals { value }) => {
+                    catalog.set_keep_originals(value == "on")?
+                }
+                None => catalog.settings()?,
+            };
+            let on_off = |b: bool| if b { "on" } else { "off" };
+            out.print(&settings, |w| {
+                writeln!(w, "keep-originals: {}", on_off(settings.keep_originals))
+            })
+        }
     }
 }
 

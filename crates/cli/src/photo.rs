@@ -37,6 +37,12 @@ pub enum PhotoCommand {
         photo: String,
         to: usize,
     },
+    /// Say what a photo shows, for buyers and screen readers
+    Alt {
+        product: String,
+        photo: String,
+        text: String,
+    },
     /// Say what the pipeline would make of a file, or why it refuses it
     Check { file: PathBuf },
 }
@@ -45,7 +51,8 @@ pub enum PhotoCommand {
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// Reads and processes one file, one at a time, with an error the artisan can act on.
-pub fn process_file(path: &Path) -> Result<Processed> {
+/// Returns the file's bytes too: the catalog may keep the original.
+fn process_file(path: &Path) -> Result<(Vec<u8>, Processed)> {
     let size = std::fs::metadata(path)
         .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
         .len();
@@ -58,8 +65,9 @@ pub fn process_file(path: &Path) -> Result<Processed> {
         );
     }
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
-    hanout_media::process(&bytes, &Options::default())
-        .map_err(|e: PhotoError| anyhow!("{}: {e}", path.display()))
+    let processed = hanout_media::process(&bytes, &Options::default())
+        .map_err(|e: PhotoError| anyhow!("{}: {e}", path.display()))?;
+    Ok((bytes, processed))
 }
 
 #[derive(Serialize)]
@@ -131,7 +139,9 @@ pub fn run(catalog: &mut Catalog, cmd: PhotoCommand, out: Output) -> Result<()> 
             let mut failed = 0;
             for file in &files {
                 // One photo at a time: a phone has memory for one decode, not ten.
-                match process_file(file).and_then(|p| Ok(catalog.add_photo(id, &p, &alt)?)) {
+                match process_file(file)
+                    .and_then(|(original, p)| Ok(catalog.add_photo(id, &p, &original, &alt)?))
+                {
                     Ok(_) => {}
                     Err(e) => {
                         eprintln!("error: {e:#}");
@@ -161,6 +171,16 @@ pub fn run(catalog: &mut Catalog, cmd: PhotoCommand, out: Output) -> Result<()> 
             let entry = catalog.move_photo(id, &hash, to.saturating_sub(1))?;
             print_photos(catalog, &entry.product.photos, out)
         }
+        PhotoCommand::Alt {
+            product,
+            photo,
+            text,
+        } => {
+            let id = catalog.find_product(&product)?;
+            let hash = find_photo(catalog, id, &photo)?;
+            let entry = catalog.set_photo_alt(id, &hash, &text)?;
+            print_photos(catalog, &entry.product.photos, out)
+        }
         PhotoCommand::Check { file } => check(&file, out),
     }
 }
@@ -181,7 +201,7 @@ struct Size {
 
 /// `hanout photo check FILE`: needs no catalog.
 pub fn check(file: &Path, out: Output) -> Result<()> {
-    let p = process_file(file)?;
+    let (_, p) = process_file(file)?;
     let size = |r: &hanout_media::Rendition| Size {
         width: r.width,
         height: r.height,

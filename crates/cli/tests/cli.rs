@@ -367,9 +367,27 @@ fn photos_are_added_in_order_and_bad_ones_are_reported_without_losing_the_rest()
         !Path::new(photos[1]["file"].as_str().unwrap()).exists(),
         "its last use gone, the file goes"
     );
+    let described = h.json(&["photo", "alt", id, "1", "Tajine vu de haut"]);
+    assert_eq!(described[0]["alt"], "Tajine vu de haut");
+    let original_of =
+        |photo: &serde_json::Value| photo["file"].as_str().unwrap().replace(".jpg", ".original");
+    assert!(
+        !Path::new(&original_of(&described[0])).exists(),
+        "originals are off by default"
+    );
+    assert_eq!(h.ok(&["settings"]).trim(), "keep-originals: off");
+    assert_eq!(
+        h.json(&["settings", "keep-originals", "on"])["keep_originals"],
+        true
+    );
+    let kept = h.json(&["photo", "add", id, &shared_photo("o_landscape_2.jpg")]);
+    assert_eq!(
+        std::fs::read(original_of(&kept[1])).ok(),
+        std::fs::read(shared_photo("o_landscape_2.jpg")).ok()
+    );
     let out = h.run(&["photo", "rm", id, "5"]);
     assert!(
-        stderr(&out).contains("this product has no photo at place 5: it has 1"),
+        stderr(&out).contains("this product has no photo at place 5: it has 2"),
         "{}",
         stderr(&out)
     );

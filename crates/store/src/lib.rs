@@ -10,6 +10,7 @@ mod migrate;
 mod people;
 mod photos;
 mod rows;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,6 +22,7 @@ pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
 pub use photos::PhotoSize;
+pub use settings::Settings;
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";

@@ -28,6 +28,9 @@ pub enum PhotoSize {
     Upload,
     /// What the catalog shows (long edge about 400 px).
     Thumbnail,
+    /// The file as it came from the camera, kept only when the setting says so (the
+    /// phone's gallery usually has it).
+    Original,
 }
 
 /// Files younger than this are left alone by the cleanup: another process may be about to
@@ -85,16 +88,19 @@ impl Catalog {
         let name = match size {
             PhotoSize::Upload => format!("{hash}.jpg"),
             PhotoSize::Thumbnail => format!("{hash}.thumb.jpg"),
+            PhotoSize::Original => format!("{hash}.original"),
         };
         self.photos.join(&hash.as_str()[..2]).join(name)
     }
 
     /// Adds a photo after the product's others (the first one becomes the cover). A photo
-    /// the product already has is left where it is.
+    /// the product already has is left where it is. `original` (the file as received) is
+    /// kept only when [`Settings::keep_originals`](crate::Settings) is on.
     pub fn add_photo(
         &mut self,
         product: ProductId,
         photo: &Processed,
+        original: &[u8],
         alt: &str,
     ) -> Result<CatalogEntry, StoreError> {
         let alt = alt_text(alt)?;
@@ -114,6 +120,9 @@ impl Catalog {
             &self.photo_path(&hash, PhotoSize::Thumbnail),
             &photo.thumbnail.jpeg,
         )?;
+        if self.settings()?.keep_originals {
+            write_durably(&self.photo_path(&hash, PhotoSize::Original), original)?;
+        }
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR IGNORE INTO photo (hash, width, height, bytes, thumb_width, thumb_height, created_at) \
@@ -232,7 +241,7 @@ impl Catalog {
                 .collect::<Result<_, _>>()?
         };
         for Parsed(hash) in &unused {
-            for size in [PhotoSize::Upload, PhotoSize::Thumbnail] {
+            for size in [PhotoSize::Upload, PhotoSize::Thumbnail, PhotoSize::Original] {
                 let path = self.photo_path(hash, size);
                 match fs::remove_file(&path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path, e)),

@@ -35,9 +35,14 @@ fn photo(seed: u8) -> Processed {
     }
 }
 
+/// The "camera file" a photo came from.
+fn original(seed: u8) -> Vec<u8> {
+    vec![seed; 9000]
+}
+
 fn add(c: &mut Catalog, p: ProductId, seed: u8) -> PhotoHash {
     let entry = c
-        .add_photo(p, &photo(seed), &format!("photo {seed}"))
+        .add_photo(p, &photo(seed), &original(seed), &format!("photo {seed}"))
         .unwrap();
     entry.product.photos.last().unwrap().hash.clone()
 }
@@ -217,14 +222,17 @@ fn limits_and_unknowns_are_refused_clearly() {
         add(&mut s.catalog, a, i);
     }
     let new = photo(200);
-    match s.catalog.add_photo(a, &new, "") {
+    match s.catalog.add_photo(a, &new, &original(200), "") {
         Err(StoreError::Invalid(e)) => assert_eq!(
             (e.0[0].field, &e.0[0].problem),
             (Field::Photos, &Problem::TooMany { max: 20 })
         ),
         other => panic!("expected too many photos, got {other:?}"),
     }
-    match s.catalog.add_photo(b, &new, &"x".repeat(251)) {
+    match s
+        .catalog
+        .add_photo(b, &new, &original(200), &"x".repeat(251))
+    {
         Err(StoreError::Invalid(e)) => assert!(matches!(
             e.0[0].problem,
             Problem::TooLong { max_chars: 250 }
@@ -241,4 +249,30 @@ fn limits_and_unknowns_are_refused_clearly() {
         .set_photo_alt(a, &first, "  Tajine vu de haut ")
         .unwrap();
     assert_eq!(entry.product.photos[0].alt, "Tajine vu de haut");
+}
+
+#[test]
+fn originals_are_kept_only_when_the_setting_says_so() {
+    let mut s = shop();
+    let (a, _) = two_products(&mut s);
+    assert!(
+        !s.catalog.settings().unwrap().keep_originals,
+        "off by default"
+    );
+    let without = add(&mut s.catalog, a, 1);
+    assert!(!s.catalog.photo_path(&without, PhotoSize::Original).exists());
+
+    assert!(s.catalog.set_keep_originals(true).unwrap().keep_originals);
+    let with = add(&mut s.catalog, a, 2);
+    let kept = s.catalog.photo_path(&with, PhotoSize::Original);
+    assert_eq!(fs::read(&kept).unwrap(), original(2));
+
+    drop(s.catalog);
+    let mut reopened = Catalog::open(&s.path).unwrap();
+    assert!(
+        reopened.settings().unwrap().keep_originals,
+        "the setting is kept"
+    );
+    reopened.remove_photo(a, &with).unwrap();
+    assert!(!kept.exists(), "the original goes with the photo");
 }
