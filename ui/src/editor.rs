@@ -1,6 +1,8 @@
 //! The product form: add a product or change one. It checks with the same rules as the
 //! engine before sending, and shows each problem beside its field.
 
+use std::collections::BTreeMap;
+
 use hanout_domain::{
     ArtisanForm, CatalogEntry, Category, Field, FieldError, Lang, ProductForm, ProductStatus,
 };
@@ -95,33 +97,44 @@ pub fn ProductEditor(
         });
     };
 
-    let titles = Lang::ALL.map(|lang| {
-        view! {
-            <TextField
-                id=format!("title-{}", lang.code())
-                label=format!("Title ({})", lang.code())
-                field=Field::Title(lang)
-                form problems
-                get=move |f: &ProductForm| f.titles.get(&lang).cloned().unwrap_or_default()
-                set=move |f: &mut ProductForm, v: String| { f.titles.insert(lang, v); }
-                dir=if lang.is_rtl() { "rtl" } else { "auto" }
-            />
-        }
-    });
-    let descriptions = Lang::ALL.map(|lang| {
-        view! {
-            <TextField
-                id=format!("description-{}", lang.code())
-                label=format!("Description ({})", lang.code())
-                field=Field::Description(lang)
-                form problems
-                get=move |f: &ProductForm| f.descriptions.get(&lang).cloned().unwrap_or_default()
-                set=move |f: &mut ProductForm, v: String| { f.descriptions.insert(lang, v); }
-                dir=if lang.is_rtl() { "rtl" } else { "auto" }
-                multiline=true
-            />
-        }
-    });
+    // One field per language; Arabic is typed right to left.
+    let per_language = move |name: &'static str,
+                             label: &'static str,
+                             field: fn(Lang) -> Field,
+                             read: fn(&ProductForm) -> &BTreeMap<Lang, String>,
+                             write: fn(&mut ProductForm) -> &mut BTreeMap<Lang, String>,
+                             multiline: bool| {
+        Lang::ALL.map(|lang| {
+            view! {
+                <TextField
+                    id=format!("{name}-{}", lang.code())
+                    label=format!("{label} ({})", lang.code())
+                    field=field(lang)
+                    form problems
+                    get=move |f: &ProductForm| read(f).get(&lang).cloned().unwrap_or_default()
+                    set=move |f: &mut ProductForm, v: String| { write(f).insert(lang, v); }
+                    dir=if lang.is_rtl() { "rtl" } else { "auto" }
+                    multiline
+                />
+            }
+        })
+    };
+    let titles = per_language(
+        "title",
+        "Title",
+        Field::Title,
+        |f| &f.titles,
+        |f| &mut f.titles,
+        false,
+    );
+    let descriptions = per_language(
+        "description",
+        "Description",
+        Field::Description,
+        |f| &f.descriptions,
+        |f| &mut f.descriptions,
+        true,
+    );
     let simple = move |id: &'static str,
                        label: &'static str,
                        field: Field,
