@@ -344,3 +344,32 @@ async fn six_large_photos_become_six_upright_thumbnails_without_gps() {
     }
     assert_eq!(stored, 12, "six uploads and six thumbnails");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_catalog_from_a_newer_hanout_is_refused_in_words_and_left_untouched() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    workshop_with_a_product(&db);
+    // What a future Hanout would leave: a schema version this one does not know.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE; PRAGMA user_version = 999;",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+
+    let driver = Driver::start(&db);
+    let app = driver.open_app().await;
+    let message = wait_for_texts(&app, ".fatal", |t| t.len() == 1).await;
+    assert!(
+        message[0].contains("newer version of Hanout"),
+        "{message:?}"
+    );
+    app.close().await.expect("closing the app");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the newer catalog was changed"
+    );
+}
