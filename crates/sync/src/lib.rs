@@ -1,0 +1,19 @@
+//! Hanout's sync engine, first piece: the planner.
+//!
+//! For each listing on each marketplace (a *lane*) the planner compares what the seller
+//! wants ([`Listing`]) with what the marketplace last confirmed ([`Confirmed`]), minding the
+//! operations already under way ([`InFlight`]), and returns the operations that close the
+//! gap ([`Operation`]). It plans from state, not from a log of edits, so edits that were not
+//! sent merge by construction: ten price edits are one `SetPriceAndStock`, a listing
+//! created and deleted before anything was sent is nothing.
+//!
+//! This crate does no IO: no clock, no randomness, no database, no network. An executor
+//! (a later piece) carries the operations out and records their outcomes.
+
+mod listing;
+mod plan;
+
+pub use listing::{
+    Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,
+};
+pub use plan::{InFlight, Lane, LaneKey, Operation, SendState, plan, plan_all};
