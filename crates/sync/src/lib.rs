@@ -7,13 +7,18 @@
 //! sent merge by construction: ten price edits are one `SetPriceAndStock`, a listing
 //! created and deleted before anything was sent is nothing.
 //!
+//! [`classify`] says what an answer means (retry, unknown, rejected with a reason, sign in,
+//! rate limited) and [`Backoff`] how long to wait, from a random number it is given.
+//!
 //! This crate does no IO: no clock, no randomness, no database, no network. An executor
 //! (a later piece) carries the operations out and records their outcomes.
 
 mod listing;
+mod outcome;
 mod plan;
 
 pub use listing::{
     Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,
 };
+pub use outcome::{Backoff, Failure, Reply, classify};
 pub use plan::{InFlight, Lane, LaneKey, Operation, SendState, plan, plan_all};
