@@ -181,6 +181,13 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     let shot = app.screenshot().await.expect("a screenshot");
     std::fs::write(screenshots().join("catalog.png"), shot).expect("saving the screenshot");
 
+    // Filters narrow the grid; "all" brings everything back.
+    click(&app, r#"#filter-category option[value="carpets"]"#).await;
+    let rugs = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert!(rugs[0].contains("زربية"), "{rugs:?}");
+    click(&app, r#"#filter-category option[value=""]"#).await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 2).await;
+
     type_into(&app, "#search", "tajine").await;
     let found = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
     assert!(found[0].contains("Tajine de Safi"), "{found:?}");

@@ -6,7 +6,10 @@ mod editor;
 mod icons;
 mod photos;
 
-use hanout_domain::{ArtisanForm, CatalogEntry, CooperativeForm, Lang, ProductFilter, Workshop};
+use hanout_domain::{
+    ArtisanForm, ArtisanId, CatalogEntry, Category, CooperativeForm, Lang, ProductFilter,
+    ProductStatus, Workshop,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -106,6 +109,10 @@ enum Editing {
 #[component]
 fn Catalog() -> impl IntoView {
     let query = RwSignal::new(String::new());
+    // Which products to show besides the words searched; `None` is "all".
+    let status = RwSignal::new(None::<ProductStatus>);
+    let category = RwSignal::new(None::<Category>);
+    let maker = RwSignal::new(None::<ArtisanId>);
     let entries = RwSignal::new(Vec::<CatalogEntry>::new());
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(None::<Editing>);
@@ -117,6 +124,9 @@ fn Catalog() -> impl IntoView {
         reload.track();
         let filter = ProductFilter {
             query: Some(query.get()),
+            status: status.get(),
+            category: category.get(),
+            maker: maker.get(),
             ..ProductFilter::default()
         };
         let ticket = latest.get_value() + 1;
@@ -164,6 +174,7 @@ fn Catalog() -> impl IntoView {
                 <Icon path=icons::PLUS />
             </button>
         </header>
+        <Filters status category maker />
         <p class="error" role="alert">{move || error.get()}</p>
         <ul id="catalog" class="grid">
             <For
@@ -190,6 +201,38 @@ fn Catalog() -> impl IntoView {
             let existing = match e { Editing::New => None, Editing::Existing(entry) => Some(entry) };
             view! { <ProductEditor existing on_saved=saved on_close=close /> }
         })}
+    }
+}
+
+/// Narrows the catalog by status, category and maker. An empty choice is "all".
+#[component]
+fn Filters(
+    status: RwSignal<Option<ProductStatus>>,
+    category: RwSignal<Option<Category>>,
+    maker: RwSignal<Option<ArtisanId>>,
+) -> impl IntoView {
+    let WorkshopState(workshop) = expect_context();
+    let chosen = |ev: &leptos::ev::Event| Some(event_target_value(ev)).filter(|v| !v.is_empty());
+    view! {
+        <nav class="filters" aria-label="Filters">
+            <select id="filter-status" aria-label="Status"
+                on:change=move |ev| status.set(chosen(&ev).and_then(|v| v.parse().ok()))>
+                <option value="">"All statuses"</option>
+                {ProductStatus::ALL.map(|s| view! { <option value=s.slug()>{s.slug().replace('_', " ")}</option> })}
+            </select>
+            <select id="filter-category" aria-label="Category"
+                on:change=move |ev| category.set(chosen(&ev).and_then(|v| v.parse().ok()))>
+                <option value="">"All categories"</option>
+                {Category::ALL.map(|c| view! { <option value=c.slug()>{c.label()}</option> })}
+            </select>
+            <select id="filter-maker" aria-label="Maker"
+                on:change=move |ev| maker.set(chosen(&ev).and_then(|v| v.parse().ok()))>
+                <option value="">"All makers"</option>
+                {move || workshop.get().map(|w| w.artisans).unwrap_or_default().into_iter().map(|a| {
+                    view! { <option value=a.id.to_string()>{a.fields.name}</option> }
+                }).collect_view()}
+            </select>
+        </nav>
     }
 }
 
