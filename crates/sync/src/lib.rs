@@ -12,6 +12,15 @@
 //!
 //! This crate does no IO: no clock, no randomness, no database, no network. An executor
 //! (a later piece) carries the operations out and records their outcomes.
+//!
+//! Left open for the executor and the adapters:
+//! - Etsy may refuse a quantity of 0 on create or in an inventory; a sold-out listing may
+//!   need `is_enabled = false` on its offering instead.
+//! - Etsy has no reorder call: `ReorderPhotos` becomes re-ranked uploads
+//!   (`listing_image_id`, `rank`, `overwrite`).
+//! - Alt text is not synced yet: changing it needs an operation of its own or a re-upload.
+//! - Etsy takes one title: which of the listing's languages goes there is the adapter's
+//!   choice (buyers read English or French).
 
 mod listing;
 mod outcome;
