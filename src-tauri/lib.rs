@@ -7,7 +7,7 @@ use hanout_domain::{
     Artisan, ArtisanForm, CatalogEntry, Cooperative, CooperativeForm, FieldError, PhotoHash,
     ProductFilter, ProductForm, ProductId, Workshop,
 };
-use hanout_store::{Catalog, PhotoSize, StoreError};
+use hanout_store::{Catalog, PhotoFiles, PhotoSize, StoreError};
 use serde::Serialize;
 use tauri::{Manager, State};
 
@@ -175,17 +175,17 @@ async fn move_photo(
 }
 
 /// Serves a stored photo to the window: `photo://localhost/<hash>.thumb.jpg` or
-/// `<hash>.jpg`. Only files named by a valid hash are reachable: nothing else is.
-fn serve_photo(shop: &Shop, uri: &tauri::http::Uri) -> tauri::http::Response<Vec<u8>> {
+/// `<hash>.jpg`. Only files named by a valid hash are reachable: nothing else is. Runs off
+/// the UI thread and without the catalog's lock.
+fn serve_photo(files: Option<&PhotoFiles>, path: &str) -> tauri::http::Response<Vec<u8>> {
     let found = (|| {
-        let name = uri.path().trim_start_matches('/').strip_suffix(".jpg")?;
+        let name = path.trim_start_matches('/').strip_suffix(".jpg")?;
         let (hash, size) = match name.strip_suffix(".thumb") {
             Some(hash) => (hash, PhotoSize::Thumbnail),
             None => (name, PhotoSize::Upload),
         };
         let hash: PhotoHash = hash.parse().ok()?;
-        let catalog = shop.0.as_ref().ok()?.lock().ok()?;
-        std::fs::read(catalog.photo_path(&hash, size)).ok()
+        std::fs::read(files?.path(&hash, size)).ok()
     })();
     let response = tauri::http::Response::builder();
     match found {
@@ -198,6 +198,9 @@ fn serve_photo(shop: &Shop, uri: &tauri::http::Uri) -> tauri::http::Response<Vec
     }
     .unwrap_or_default()
 }
+
+/// Where the photos are, when the catalog opened.
+struct Photos(Option<PhotoFiles>);
 
 /// Photos wait their turn here, one at a time.
 struct PhotoLane(tokio::sync::Mutex<()>);
@@ -221,13 +224,13 @@ pub fn run() {
         .setup(|app| {
             let catalog = db_path(app).and_then(|path| {
                 Catalog::open(&path)
-                    .map(|c| Arc::new(Mutex::new(c)))
                     .map_err(|e| format!("cannot open the catalog at {}: {e}", path.display()))
             });
             if let Err(e) = &catalog {
                 eprintln!("hanout: {e}");
             }
-            app.manage(Shop(catalog));
+            app.manage(Photos(catalog.as_ref().ok().map(Catalog::photo_files)));
+            app.manage(Shop(catalog.map(|c| Arc::new(Mutex::new(c)))));
             app.manage(PhotoLane(tokio::sync::Mutex::new(())));
             Ok(())
         })
@@ -244,8 +247,12 @@ pub fn run() {
             remove_photo,
             move_photo
         ])
-        .register_uri_scheme_protocol("photo", |ctx, request| {
-            serve_photo(&ctx.app_handle().state::<Shop>(), request.uri())
+        .register_asynchronous_uri_scheme_protocol("photo", |ctx, request, responder| {
+            let files = ctx.app_handle().state::<Photos>().0.clone();
+            let path = request.uri().path().to_owned();
+            tauri::async_runtime::spawn_blocking(move || {
+                responder.respond(serve_photo(files.as_ref(), &path));
+            });
         })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -21,7 +21,7 @@ use rusqlite::Connection;
 pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
-pub use photos::PhotoSize;
+pub use photos::{PhotoFiles, PhotoSize};
 pub use settings::Settings;
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
@@ -49,7 +49,7 @@ impl Clock for SystemClock {
 pub struct Catalog {
     conn: Connection,
     /// Photo files, by content hash: `photos/` beside the database file.
-    photos: PathBuf,
+    photos: PhotoFiles,
     clock: Box<dyn Clock>,
     ids: uuid::ContextV7,
 }

@@ -37,9 +37,11 @@ pub enum PhotoSize {
 /// commit the row that refers to them.
 const GRACE: Duration = Duration::from_secs(3600);
 
-pub(crate) fn photos_dir(db: &Path) -> PathBuf {
-    db.parent()
-        .map_or_else(|| PathBuf::from("photos"), |d| d.join("photos"))
+pub(crate) fn photos_dir(db: &Path) -> PhotoFiles {
+    PhotoFiles(
+        db.parent()
+            .map_or_else(|| PathBuf::from("photos"), |d| d.join("photos")),
+    )
 }
 
 fn io(path: &Path, e: std::io::Error) -> StoreError {
@@ -81,16 +83,31 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     Ok(())
 }
 
-impl Catalog {
+/// The photos folder and how its files are named: enough to find a photo without the
+/// catalog (and its lock), as the window's `photo:` scheme does.
+#[derive(Clone, Debug)]
+pub struct PhotoFiles(PathBuf);
+
+impl PhotoFiles {
     /// Where a photo's file is. The hash is validated hex, so the path stays inside the
     /// photos folder.
-    pub fn photo_path(&self, hash: &PhotoHash, size: PhotoSize) -> PathBuf {
+    pub fn path(&self, hash: &PhotoHash, size: PhotoSize) -> PathBuf {
         let name = match size {
             PhotoSize::Upload => format!("{hash}.jpg"),
             PhotoSize::Thumbnail => format!("{hash}.thumb.jpg"),
             PhotoSize::Original => format!("{hash}.original"),
         };
-        self.photos.join(&hash.as_str()[..2]).join(name)
+        self.0.join(&hash.as_str()[..2]).join(name)
+    }
+}
+
+impl Catalog {
+    pub fn photo_files(&self) -> PhotoFiles {
+        self.photos.clone()
+    }
+
+    pub fn photo_path(&self, hash: &PhotoHash, size: PhotoSize) -> PathBuf {
+        self.photos.path(hash, size)
     }
 
     /// Adds a photo after the product's others (the first one becomes the cover). A photo
@@ -260,7 +277,7 @@ impl Catalog {
 
     /// Files in the photos folder with no row, older than [`GRACE`].
     fn remove_stray_files(&self) -> Result<(), StoreError> {
-        let Ok(shards) = fs::read_dir(&self.photos) else {
+        let Ok(shards) = fs::read_dir(&self.photos.0) else {
             return Ok(());
         };
         let now =
