@@ -13,7 +13,10 @@ use crate::icons::{self, Icon};
 use crate::photos::{PhotoPanel, PhotoQueue};
 use crate::{WorkshopState, api};
 
-/// Reads and writes one text field of the form: `text!(price)`.
+/// Reads and writes one text field of the form.
+type Accessors = (fn(&ProductForm) -> String, fn(&mut ProductForm, String));
+
+/// The [`Accessors`] of one text field: `text!(price)`.
 macro_rules! text {
     ($name:ident) => {
         (
@@ -138,7 +141,7 @@ pub fn ProductEditor(
     let simple = move |id: &'static str,
                        label: &'static str,
                        field: Field,
-                       (get, set): (fn(&ProductForm) -> String, fn(&mut ProductForm, String)),
+                       (get, set): Accessors,
                        mode: &'static str| {
         view! { <TextField id=id.to_owned() label=label.to_owned() field form problems get set input_mode=mode /> }
     };

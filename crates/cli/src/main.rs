@@ -33,6 +33,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Cooperatives and workshops
     #[command(subcommand)]

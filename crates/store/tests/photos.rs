@@ -142,7 +142,7 @@ fn a_photo_used_twice_is_stored_once_and_goes_with_its_last_use() {
     };
 
     s.catalog.remove_photo(a, &shared).unwrap();
-    assert_eq!(order(&s.catalog, a), [only_a.clone()]);
+    assert_eq!(order(&s.catalog, a), std::slice::from_ref(&only_a));
     assert_eq!(files(&s.catalog, &shared), [true, true], "b still uses it");
 
     s.catalog.remove_photo(b, &shared).unwrap();
