@@ -143,8 +143,12 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     let driver = Driver::start(&db);
 
     let app = driver.open_app().await;
-    // First start: the workshop and its first artisan.
+    // First start: the workshop and its first artisan. A name of spaces is refused in
+    // words; once fixed, the start goes on with the same workshop, not a second one.
     type_into(&app, "#welcome-coop", "Coopérative Tifawin").await;
+    type_into(&app, "#welcome-maker", "   ").await;
+    click(&app, "#welcome-start").await;
+    wait_for_texts(&app, ".welcome .error", |t| t == ["name is required"]).await;
     type_into(&app, "#welcome-maker", "Fatima").await;
     click(&app, "#welcome-start").await;
 
@@ -209,6 +213,8 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
         "{cards:?}"
     );
     app.close().await.expect("closing the app");
+    let workshop = hanout_store::Catalog::open(&db).expect("catalog");
+    assert_eq!(workshop.cooperatives().expect("cooperatives").len(), 1);
 }
 
 fn shared_photo(name: &str) -> String {

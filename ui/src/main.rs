@@ -7,8 +7,8 @@ mod icons;
 mod photos;
 
 use hanout_domain::{
-    ArtisanForm, ArtisanId, CatalogEntry, Category, CooperativeForm, Lang, ProductFilter,
-    ProductStatus, Workshop,
+    ArtisanForm, ArtisanId, CatalogEntry, Category, Cooperative, CooperativeForm, Lang,
+    ProductFilter, ProductStatus, Workshop,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -56,17 +56,23 @@ fn Welcome() -> impl IntoView {
     let coop = RwSignal::new(String::new());
     let maker = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // The cooperative, once made: a second try after a refused name must not make another.
+    let made = StoredValue::new(None::<Cooperative>);
     let start = move || {
         let (coop_name, maker_name) = (coop.get_untracked(), maker.get_untracked());
         spawn_local(async move {
             let result = async {
-                // A cooperative may exist already when an earlier start stopped half-way.
-                let existing = workshop
-                    .with_untracked(|w| w.as_ref().and_then(|w| w.cooperatives.first().cloned()));
+                // It may also exist from an earlier start that stopped half-way.
+                let existing = made.get_value().or_else(|| {
+                    workshop.with_untracked(|w| {
+                        w.as_ref().and_then(|w| w.cooperatives.first().cloned())
+                    })
+                });
                 let cooperative = match existing {
                     Some(c) => c,
                     None => api::add_cooperative(&CooperativeForm { name: coop_name }).await?,
                 };
+                made.set_value(Some(cooperative.clone()));
                 let form = ArtisanForm {
                     name: maker_name,
                     cooperative: cooperative.id.to_string(),
