@@ -24,10 +24,7 @@ pub struct CommandError {
 
 impl From<hanout_media::PhotoError> for CommandError {
     fn from(e: hanout_media::PhotoError) -> Self {
-        CommandError {
-            message: e.to_string(),
-            fields: Vec::new(),
-        }
+        CommandError::new(e.to_string())
     }
 }
 
@@ -138,6 +135,8 @@ async fn add_photo(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| CommandError::new("add_photo needs the product's id in x-product"))?;
+    hanout_domain::check_photo_file_size(bytes.len() as u64)
+        .map_err(|e| CommandError::new(e.to_string()))?;
     let bytes = bytes.clone();
     // One decode at a time, outside the catalog's lock: the catalog stays readable while a
     // photo is processed, and a phone never holds two decodes in memory.

@@ -128,6 +128,9 @@ pub async fn archive_product(id: ProductId) -> Result<CatalogEntry, Failure> {
 /// Sends a photo file to be processed and added after the product's others.
 pub async fn add_photo(id: ProductId, file: &web_sys::File) -> Result<CatalogEntry, Failure> {
     let name = file.name();
+    // Before reading: a wrong file must not fill the phone's memory.
+    hanout_domain::check_photo_file_size(file.size() as u64)
+        .map_err(|e| Failure::new(format!("{name}: {e}")))?;
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|_| Failure::new(format!("{name}: this file cannot be read")))?;

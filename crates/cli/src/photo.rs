@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
-use hanout_domain::{PhotoHash, ProductId, ProductPhoto};
+use hanout_domain::{PhotoHash, ProductId, ProductPhoto, check_photo_file_size};
 use hanout_media::{Options, PhotoError, Processed, SourceInfo};
 use hanout_store::{Catalog, PhotoSize};
 use serde::Serialize;
@@ -47,23 +47,14 @@ pub enum PhotoCommand {
     Check { file: PathBuf },
 }
 
-/// A photo file is read whole: refuse what cannot be a phone photo before reading it.
-const MAX_FILE_BYTES: u64 = 64 << 20;
-
 /// Reads and processes one file, one at a time, with an error the artisan can act on.
 /// Returns the file's bytes too: the catalog may keep the original.
 fn process_file(path: &Path) -> Result<(Vec<u8>, Processed)> {
     let size = std::fs::metadata(path)
         .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
         .len();
-    if size > MAX_FILE_BYTES {
-        bail!(
-            "{}: this file is too big to be a photo ({} MB): the most is {} MB",
-            path.display(),
-            size >> 20,
-            MAX_FILE_BYTES >> 20
-        );
-    }
+    // Read whole: refuse what cannot be a phone photo before reading it.
+    check_photo_file_size(size).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     let bytes = std::fs::read(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
     let processed = hanout_media::process(&bytes, &Options::default())
         .map_err(|e: PhotoError| anyhow!("{}: {e}", path.display()))?;

@@ -25,7 +25,10 @@ pub use money::Price;
 pub use people::{
     Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia, Workshop,
 };
-pub use photo::{BadPhotoHash, MAX_ALT_CHARS, MAX_PHOTOS, PhotoHash, ProductPhoto};
+pub use photo::{
+    BadPhotoHash, MAX_ALT_CHARS, MAX_PHOTO_FILE_BYTES, MAX_PHOTOS, PhotoFileTooBig, PhotoHash,
+    ProductPhoto, check_photo_file_size,
+};
 pub use product::{
     CatalogEntry, MAX_QUANTITY, Product, ProductFields, ProductFilter, ProductForm, ProductStatus,
 };

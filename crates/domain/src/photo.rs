@@ -70,6 +70,24 @@ pub struct ProductPhoto {
     pub height: u32,
 }
 
+/// The largest file taken as a photo: well above any phone camera's JPEG, and refused
+/// before it is read, so a wrong file cannot fill a phone's memory.
+pub const MAX_PHOTO_FILE_BYTES: u64 = 64 << 20;
+
+/// A file too big to be a photo, by its size in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this file is too big to be a photo ({} MB): the most is {} MB", .0 >> 20, MAX_PHOTO_FILE_BYTES >> 20)]
+pub struct PhotoFileTooBig(pub u64);
+
+/// Checks a photo file's size before reading it.
+pub fn check_photo_file_size(bytes: u64) -> Result<(), PhotoFileTooBig> {
+    if bytes > MAX_PHOTO_FILE_BYTES {
+        Err(PhotoFileTooBig(bytes))
+    } else {
+        Ok(())
+    }
+}
+
 /// How many photos a product may have: Etsy's limit.
 pub const MAX_PHOTOS: usize = 20;
 pub const MAX_ALT_CHARS: usize = 250;
@@ -87,6 +105,16 @@ mod tests {
         assert!(
             "../etc/passwd".parse::<PhotoHash>().is_err(),
             "never a path"
+        );
+    }
+
+    #[test]
+    fn files_too_big_to_be_photos_are_refused_by_size() {
+        assert_eq!(check_photo_file_size(MAX_PHOTO_FILE_BYTES), Ok(()));
+        let err = check_photo_file_size(100 << 20).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "this file is too big to be a photo (100 MB): the most is 64 MB"
         );
     }
 }
