@@ -229,7 +229,19 @@ pub fn run() {
                 eprintln!("hanout: {e}");
             }
             app.manage(Photos(catalog.as_ref().ok().map(Catalog::photo_files)));
-            app.manage(Shop(catalog.map(|c| Arc::new(Mutex::new(c)))));
+            let catalog = catalog.map(|c| Arc::new(Mutex::new(c)));
+            // Files left by a crash mid-write or mid-cleanup: found by walking the photos
+            // folder, so in the background, after the window is up.
+            if let Ok(catalog) = catalog.clone() {
+                tauri::async_runtime::spawn_blocking(move || {
+                    if let Ok(mut c) = catalog.lock()
+                        && let Err(e) = c.collect_photo_garbage()
+                    {
+                        eprintln!("hanout: photo cleanup: {e}");
+                    }
+                });
+            }
+            app.manage(Shop(catalog));
             app.manage(PhotoLane(tokio::sync::Mutex::new(())));
             Ok(())
         })

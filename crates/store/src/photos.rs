@@ -184,7 +184,7 @@ impl Catalog {
         )?;
         touch(&tx, product, now)?;
         tx.commit()?;
-        self.collect_photo_garbage()?;
+        self.remove_unused_photos()?;
         self.product(product)
     }
 
@@ -247,9 +247,18 @@ impl Catalog {
         self.product(product)
     }
 
-    /// Removes photos no product uses: their files first, then their rows; and files left
-    /// by an interrupted write or cleanup. Returns how many photos went.
+    /// Removes photos no product uses, as [`Catalog::remove_photo`] does, and files left by
+    /// an interrupted write or cleanup. It walks the whole photos folder: run it now and
+    /// then (the app does at start, in the background), not on every change. Returns how
+    /// many photos went.
     pub fn collect_photo_garbage(&mut self) -> Result<usize, StoreError> {
+        let removed = self.remove_unused_photos()?;
+        self.remove_stray_files()?;
+        Ok(removed)
+    }
+
+    /// Photos no product uses: their files first, then their rows.
+    fn remove_unused_photos(&mut self) -> Result<usize, StoreError> {
         let unused: Vec<Parsed<PhotoHash>> = {
             let mut stmt = self.conn.prepare(
                 "SELECT hash FROM photo WHERE hash NOT IN (SELECT photo_hash FROM product_photo)",
@@ -271,7 +280,6 @@ impl Catalog {
                 [hash.as_str()],
             )?;
         }
-        self.remove_stray_files()?;
         Ok(unused.len())
     }
 
