@@ -1,5 +1,6 @@
 //! `hanout`: everything the app can do, from a terminal and from scripts.
 
+mod dev;
 mod photo;
 
 use std::io::Write;
@@ -48,6 +49,9 @@ enum Command {
     /// A product's photos, and what the photo pipeline makes of a file
     #[command(subcommand)]
     Photo(photo::PhotoCommand),
+    /// The engine's long proofs: `hanout dev simulate --seeds 1..2000`
+    #[command(subcommand)]
+    Dev(dev::DevCommand),
     /// Show this catalog's settings, or change one
     Settings {
         #[command(subcommand)]
@@ -200,13 +204,16 @@ fn db_path(cli_db: Option<PathBuf>) -> Result<PathBuf> {
 
 fn run(cli: Cli) -> Result<()> {
     let out = Output { json: cli.json };
-    if let Command::Photo(photo::PhotoCommand::Check { file }) = &cli.command {
-        return photo::check(file, out);
-    }
+    // The commands that need no catalog file.
+    let command = match cli.command {
+        Command::Photo(photo::PhotoCommand::Check { file }) => return photo::check(&file, out),
+        Command::Dev(command) => return dev::run(command),
+        other => other,
+    };
     let path = db_path(cli.db)?;
     let mut catalog =
         Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    match cli.command {
+    match command {
         Command::Coop(CoopCommand::Add { name }) => {
             let coop = catalog.add_cooperative(&CooperativeForm { name })?;
             out.print(&coop, |w| writeln!(w, "{}  {}", coop.id, coop.name))
@@ -247,6 +254,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
+        Command::Dev(command) => dev::run(command),
         Command::Settings { change } => {
             let settings = match change {
                 Some(SettingCommand::KeepOriginals { value }) => {

@@ -54,3 +54,8 @@ id_type!(
     /// A cooperative or workshop; it holds the marketplace accounts.
     CooperativeId
 );
+id_type!(
+    /// One request the sync engine sends to a marketplace, recorded before it leaves: the
+    /// idempotency key where a marketplace takes one.
+    OperationId
+);

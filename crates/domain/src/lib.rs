@@ -18,7 +18,7 @@ mod time;
 
 pub use category::Category;
 pub use error::{Field, FieldError, Invalid, Problem};
-pub use ids::{ArtisanId, CooperativeId, ProductId};
+pub use ids::{ArtisanId, CooperativeId, OperationId, ProductId};
 pub use lang::Lang;
 pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit};
 pub use money::Price;

@@ -11,6 +11,7 @@ mod people;
 mod photos;
 mod rows;
 mod settings;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,6 +24,7 @@ pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
 pub use photos::{PhotoFiles, PhotoSize};
 pub use settings::Settings;
+pub use sync::{LaneOutcome, LaneState, MarketplaceAccount};
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";

@@ -22,12 +22,18 @@
 //! - Etsy takes one title: which of the listing's languages goes there is the adapter's
 //!   choice (buyers read English or French).
 
+mod confirm;
 mod listing;
+mod market;
 mod outcome;
 mod plan;
+mod reconcile;
 
+pub use confirm::{Garbled, confirm};
 pub use listing::{
     Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,
 };
+pub use market::{Done, Found, LookUp, Marketplace, Request, Sale, Sales};
 pub use outcome::{Backoff, Failure, Reply, classify};
 pub use plan::{InFlight, Lane, LaneKey, Operation, SendState, plan, plan_all};
+pub use reconcile::{Reconciled, reconcile};

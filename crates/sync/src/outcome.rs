@@ -37,6 +37,9 @@ pub enum Failure {
     Rejected { reason: String },
     /// The account's sign-in has expired or was revoked: pause this marketplace.
     NeedsSignIn,
+    /// The listing is not on the marketplace any more (deleted on its website): look it
+    /// up, and let the artisan re-create or drop it.
+    Gone,
 }
 
 impl Failure {
@@ -77,6 +80,9 @@ pub fn classify(op: &Operation, reply: &Reply) -> Option<Failure> {
         Reply::Status {
             code: 401 | 403, ..
         } => Failure::NeedsSignIn,
+        Reply::Status {
+            code: 404 | 410, ..
+        } if !matches!(op, Operation::Create { .. }) => Failure::Gone,
         Reply::Status {
             code: 429,
             retry_after,
@@ -144,9 +150,10 @@ impl Backoff {
             Failure::RateLimited {
                 retry_after: Some(floor),
             } => Some(jittered.max(*floor)),
-            Failure::RateLimited { retry_after: None } | Failure::Retry | Failure::Unknown => {
-                Some(jittered)
-            }
+            Failure::RateLimited { retry_after: None }
+            | Failure::Retry
+            | Failure::Unknown
+            | Failure::Gone => Some(jittered),
         }
     }
 }
@@ -193,6 +200,8 @@ mod tests {
             (&stock, status(502), Some(Failure::Retry)),
             (&stock, status(400), rejected("status 400")),
             (&create, status(404), rejected("status 404")),
+            (&stock, status(404), Some(Failure::Gone)),
+            (&stock, status(410), Some(Failure::Gone)),
             (&stock, status(409), Some(Failure::Retry)),
             (&stock, status(401), Some(Failure::NeedsSignIn)),
             (&stock, status(403), Some(Failure::NeedsSignIn)),

@@ -54,6 +54,22 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The operation's name, as logs and traces show it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::Create { .. } => "create",
+            Operation::UpdateFields { .. } => "update_fields",
+            Operation::SetPriceAndStock { .. } => "set_price_and_stock",
+            Operation::UploadPhoto { .. } => "upload_photo",
+            Operation::RemovePhoto { .. } => "remove_photo",
+            Operation::ReorderPhotos { .. } => "reorder_photos",
+            Operation::Publish => "publish",
+            Operation::Unpublish => "unpublish",
+            Operation::Delist => "delist",
+            Operation::Reconcile => "reconcile",
+        }
+    }
+
     fn is_photo(&self) -> bool {
         matches!(
             self,

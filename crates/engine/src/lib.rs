@@ -1,0 +1,481 @@
+//! Hanout's sync executor. [`Engine::round`] reads every lane from the catalog, asks the
+//! planner ([`hanout_sync::plan`]) what to send, and sends it, one operation at a time per
+//! lane: it records `sending` before each request and the outcome after it, so that a
+//! restart rebuilds everything from the catalog file alone ([`Engine::new`] recovers the
+//! requests a crash left behind).
+//!
+//! Time, randomness and the marketplaces are given to it: the app passes the real ones,
+//! the simulation virtual ones. It never retries by itself within a request and never
+//! sleeps: a round returns when it should be called again ([`Round::next_wake`]).
+
+mod budget;
+mod status;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use hanout_domain::{Clock, Timestamp};
+use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError};
+use hanout_sync::{
+    Backoff, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply, Request,
+    classify, confirm, plan, reconcile,
+};
+
+pub use budget::Budget;
+pub use status::{LaneStatus, SyncStatus, lane_status, status};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A [`Hook`] asked the engine to stop where it stood, as a crash would.
+    #[error("stopped at {0:?}")]
+    Stopped(Step),
+}
+
+/// A point in carrying out one operation where the process could die.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// `sending` is recorded; the request has not left.
+    Recorded(&'static str),
+    /// The marketplace answered; its outcome is not recorded.
+    Answered(&'static str),
+    /// The outcome is recorded.
+    Finished(&'static str),
+}
+
+/// Watches each step; answering `false` stops the engine there (crash-point tests).
+pub type Hook = Box<dyn FnMut(Step) -> bool + Send>;
+
+/// Where one round got to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Requests sent, look-ups and pulls included.
+    pub requests: usize,
+    /// Operations whose outcome was confirmed.
+    pub confirmed: usize,
+    /// Marketplaces that could not be reached.
+    pub unreachable: BTreeSet<MarketplaceId>,
+    /// When there is work again (a backoff or a `Retry-After` ending), if there is any
+    /// that waits for time rather than a person or a connection.
+    pub next_wake: Option<Timestamp>,
+}
+
+/// The sync executor for one catalog and the cooperative's marketplaces.
+pub struct Engine<M> {
+    markets: BTreeMap<MarketplaceId, M>,
+    budgets: BTreeMap<MarketplaceId, Budget>,
+    clock: Box<dyn Clock + Send>,
+    random: Box<dyn FnMut() -> u64 + Send>,
+    backoff: Backoff,
+    /// How often sales are pulled while the engine runs.
+    pull_every: Duration,
+    last_pull: BTreeMap<MarketplaceId, Timestamp>,
+    hook: Option<Hook>,
+}
+
+fn lock(catalog: &Mutex<Catalog>) -> MutexGuard<'_, Catalog> {
+    // A panic elsewhere while holding the catalog cannot leave SQLite half-written: each
+    // write is one transaction. Carry on with it.
+    catalog.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn later(now: Timestamp, wait: Duration) -> Timestamp {
+    Timestamp(
+        now.millis()
+            .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
+    )
+}
+
+impl<M: Marketplace> Engine<M> {
+    /// Starts an engine on `catalog`, first settling what a previous run left: a request
+    /// recorded as sending may or may not have left.
+    pub fn new(
+        catalog: &Mutex<Catalog>,
+        markets: BTreeMap<MarketplaceId, M>,
+        clock: Box<dyn Clock + Send>,
+        random: Box<dyn FnMut() -> u64 + Send>,
+    ) -> Result<Self, EngineError> {
+        lock(catalog).recover_operations()?;
+        Ok(Engine {
+            budgets: markets
+                .keys()
+                .map(|id| (id.clone(), Budget::default()))
+                .collect(),
+            markets,
+            clock,
+            random,
+            backoff: Backoff::default(),
+            pull_every: Duration::from_secs(5 * 60),
+            last_pull: BTreeMap::new(),
+            hook: None,
+        })
+    }
+
+    /// Keeps each marketplace under its own published rate.
+    pub fn with_budget(mut self, market: &MarketplaceId, budget: Budget) -> Self {
+        self.budgets.insert(market.clone(), budget);
+        self
+    }
+
+    pub fn with_hook(mut self, hook: Hook) -> Self {
+        self.hook = Some(hook);
+        self
+    }
+
+    pub fn markets(&self) -> &BTreeMap<MarketplaceId, M> {
+        &self.markets
+    }
+
+    /// Pulls sales from every marketplace at the next round ("sync now", a reconnect).
+    pub fn pull_soon(&mut self) {
+        self.last_pull.clear();
+    }
+
+    fn step(&mut self, step: Step) -> Result<(), EngineError> {
+        let go_on = self.hook.as_mut().is_none_or(|hook| hook(step));
+        if go_on {
+            Ok(())
+        } else {
+            Err(EngineError::Stopped(step))
+        }
+    }
+
+    /// Whether `market` may be sent a request now, counting it if so.
+    fn may_send(&mut self, market: &MarketplaceId, round: &Round) -> Result<bool, EngineError> {
+        if round.unreachable.contains(market) || !self.markets.contains_key(market) {
+            return Ok(false);
+        }
+        Ok(self
+            .budgets
+            .get_mut(market)
+            .is_none_or(|b| b.take(self.clock.now())))
+    }
+
+    /// One pass over every marketplace: pull sales when due, then send each lane's next
+    /// operations until the lane is in step, fails or must wait.
+    pub async fn round(&mut self, catalog: &Mutex<Catalog>) -> Result<Round, EngineError> {
+        let mut round = Round::default();
+        let accounts = lock(catalog).marketplaces()?;
+        let now = self.clock.now();
+        let mut open = BTreeSet::new();
+        for account in &accounts {
+            if account.needs_sign_in {
+                continue;
+            }
+            if let Some(until) = account.paused_until.filter(|u| *u > now) {
+                wake_at(&mut round, until);
+                continue;
+            }
+            open.insert(account.id.clone());
+        }
+        for market in &open {
+            let due = self
+                .last_pull
+                .get(market)
+                .is_none_or(|at| later(*at, self.pull_every) <= now);
+            if due {
+                self.pull(catalog, market, &mut round).await?;
+            }
+        }
+        let lanes = lock(catalog).sync_lanes()?;
+        let mut claimed: BTreeMap<MarketplaceId, BTreeSet<_>> = BTreeMap::new();
+        for lane in &lanes {
+            if let Some(c) = &lane.lane.confirmed {
+                claimed
+                    .entry(lane.key.marketplace.clone())
+                    .or_default()
+                    .insert(c.remote_id.clone());
+            }
+        }
+        for mut lane in lanes {
+            if lane.failure.is_some() || !open.contains(&lane.key.marketplace) {
+                continue;
+            }
+            if lane.next_attempt > self.clock.now() {
+                if !lane.plan().is_empty() {
+                    wake_at(&mut round, lane.next_attempt);
+                }
+                continue;
+            }
+            let none = BTreeSet::new();
+            let owned = claimed.get(&lane.key.marketplace).unwrap_or(&none);
+            self.run_lane(catalog, &mut lane, owned, &mut round).await?;
+            if let Some(c) = &lane.lane.confirmed {
+                claimed
+                    .entry(lane.key.marketplace.clone())
+                    .or_default()
+                    .insert(c.remote_id.clone());
+            }
+        }
+        Ok(round)
+    }
+
+    /// Pulls every page of sales from `market` and applies them.
+    async fn pull(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        market: &MarketplaceId,
+        round: &mut Round,
+    ) -> Result<(), EngineError> {
+        loop {
+            if !self.may_send(market, round)? {
+                return Ok(());
+            }
+            let cursor = lock(catalog).marketplace(market)?.pull_cursor;
+            let Some(client) = self.markets.get(market) else {
+                return Ok(());
+            };
+            round.requests += 1;
+            let answer = client.sales_since(cursor.as_deref()).await;
+            let now = self.clock.now();
+            match answer {
+                Ok(sales) => {
+                    lock(catalog).apply_sales(market, &sales)?;
+                    if !sales.more {
+                        self.last_pull.insert(market.clone(), now);
+                        return Ok(());
+                    }
+                }
+                Err(reply) => {
+                    // Pulling is safe to repeat: any failure simply ends this pull.
+                    self.unreachable_or_paused(
+                        catalog,
+                        market,
+                        &Operation::Reconcile,
+                        &reply,
+                        round,
+                    )?;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Notes what a failed reply says about the whole marketplace.
+    fn unreachable_or_paused(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        market: &MarketplaceId,
+        op: &Operation,
+        reply: &Reply,
+        round: &mut Round,
+    ) -> Result<Option<Failure>, EngineError> {
+        let failure = classify(op, reply);
+        if *reply == Reply::NotSent {
+            round.unreachable.insert(market.clone());
+        }
+        match &failure {
+            Some(Failure::RateLimited { retry_after }) => {
+                let wait = self
+                    .backoff
+                    .retry_after(
+                        &Failure::RateLimited {
+                            retry_after: *retry_after,
+                        },
+                        0,
+                        (self.random)(),
+                    )
+                    .unwrap_or_default();
+                let until = later(self.clock.now(), wait);
+                lock(catalog).pause_marketplace(market, until)?;
+                round.unreachable.insert(market.clone());
+                wake_at(round, until);
+            }
+            Some(Failure::NeedsSignIn) => {
+                lock(catalog).set_needs_sign_in(market, true)?;
+                round.unreachable.insert(market.clone());
+            }
+            _ => {}
+        }
+        Ok(failure)
+    }
+
+    /// Sends one lane's operations, one after the other, until it is in step with the
+    /// wish or must wait.
+    async fn run_lane(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lane: &mut LaneState,
+        claimed: &BTreeSet<hanout_sync::RemoteId>,
+        round: &mut Round,
+    ) -> Result<(), EngineError> {
+        let market = lane.key.marketplace.clone();
+        loop {
+            let Some(op) = lane.plan().into_iter().next() else {
+                return Ok(());
+            };
+            if !self.may_send(&market, round)? {
+                if let Some(at) = self
+                    .budgets
+                    .get(&market)
+                    .map(|b| b.free_at(self.clock.now()))
+                {
+                    wake_at(round, at);
+                }
+                return Ok(());
+            }
+            let id = lock(catalog).start_operation(&lane.key, &op)?;
+            self.step(Step::Recorded(op.name()))?;
+            round.requests += 1;
+            let outcome = self.send(catalog, lane, &op, claimed, round).await?;
+            self.step(Step::Answered(op.name()))?;
+            lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
+            self.step(Step::Finished(op.name()))?;
+            // The lane as the catalog now has it, without reading it back.
+            match outcome {
+                LaneOutcome::Confirmed(confirmed) => {
+                    round.confirmed += 1;
+                    lane.lane.confirmed = confirmed;
+                    if op == Operation::Reconcile {
+                        lane.lane.in_flight.clear();
+                        lane.operations.clear();
+                    }
+                }
+                LaneOutcome::Unknown { next_attempt } | LaneOutcome::Retry { next_attempt } => {
+                    wake_at(round, next_attempt);
+                    return Ok(());
+                }
+                LaneOutcome::Failed { .. } => return Ok(()),
+            }
+        }
+    }
+
+    /// Sends `op` and judges the answer.
+    async fn send(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lane: &LaneState,
+        op: &Operation,
+        claimed: &BTreeSet<hanout_sync::RemoteId>,
+        round: &mut Round,
+    ) -> Result<LaneOutcome, EngineError> {
+        let market = &lane.key.marketplace;
+        let Some(client) = self.markets.get(market) else {
+            return Ok(LaneOutcome::Retry {
+                next_attempt: self.clock.now(),
+            });
+        };
+        let confirmed = lane.lane.confirmed.as_ref();
+        let remote_id = confirmed.map(|c| &c.remote_id);
+        if *op == Operation::Reconcile {
+            let create = lane
+                .lane
+                .in_flight
+                .iter()
+                .map(|i| &i.op)
+                .find(|op| matches!(op, Operation::Create { .. }));
+            let answer = client
+                .look_up(LookUp {
+                    sku: lane.key.product,
+                    remote_id,
+                    create,
+                    claimed,
+                })
+                .await;
+            return match answer {
+                Ok(found) => Ok(match reconcile(confirmed, &lane.lane.in_flight, found) {
+                    Reconciled::Known(c) => LaneOutcome::Confirmed(c),
+                    Reconciled::Gone => LaneOutcome::Failed {
+                        reason: GONE.to_owned(),
+                        confirmed: None,
+                    },
+                }),
+                Err(reply) => self.failed(catalog, lane, op, &reply, round),
+            };
+        }
+        let photo = match op {
+            Operation::UploadPhoto { hash, .. } => {
+                let path = lock(catalog).photo_path(hash, PhotoSize::Upload);
+                match std::fs::read(&path) {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) => {
+                        return Ok(LaneOutcome::Failed {
+                            reason: format!(
+                                "the photo file {} cannot be read: {e}",
+                                path.display()
+                            ),
+                            confirmed: confirmed.cloned(),
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        let answer = client
+            .send(Request {
+                sku: lane.key.product,
+                remote_id,
+                op,
+                photo: photo.as_deref(),
+            })
+            .await;
+        match answer {
+            Ok(done) => Ok(match confirm(confirmed, op, done) {
+                Ok(c) => LaneOutcome::Confirmed(c),
+                Err(_) => LaneOutcome::Unknown {
+                    next_attempt: self.next_attempt(lane, &Failure::Unknown),
+                },
+            }),
+            Err(reply) => self.failed(catalog, lane, op, &reply, round),
+        }
+    }
+
+    fn next_attempt(&mut self, lane: &LaneState, failure: &Failure) -> Timestamp {
+        let wait = self
+            .backoff
+            .retry_after(failure, lane.failures, (self.random)())
+            .unwrap_or_default();
+        later(self.clock.now(), wait)
+    }
+
+    fn failed(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lane: &LaneState,
+        op: &Operation,
+        reply: &Reply,
+        round: &mut Round,
+    ) -> Result<LaneOutcome, EngineError> {
+        let failure = self
+            .unreachable_or_paused(catalog, &lane.key.marketplace, op, reply, round)?
+            // A 2xx is not a failure, but an answer we could not read: unknown.
+            .unwrap_or(Failure::Unknown);
+        Ok(match &failure {
+            Failure::Rejected { reason } => LaneOutcome::Failed {
+                reason: reason.clone(),
+                confirmed: lane.lane.confirmed.clone(),
+            },
+            Failure::Unknown | Failure::Gone => LaneOutcome::Unknown {
+                next_attempt: self.next_attempt(lane, &failure),
+            },
+            Failure::Retry | Failure::RateLimited { .. } | Failure::NeedsSignIn => {
+                LaneOutcome::Retry {
+                    next_attempt: self.next_attempt(lane, &failure),
+                }
+            }
+        })
+    }
+}
+
+/// The reason a lane shows when its listing was deleted on the marketplace's website.
+pub const GONE: &str = "deleted on the marketplace: create it again, or take it off";
+
+fn wake_at(round: &mut Round, at: Timestamp) {
+    round.next_wake = Some(round.next_wake.map_or(at, |w| w.min(at)));
+}
+
+trait Planned {
+    fn plan(&self) -> Vec<Operation>;
+}
+
+impl Planned for LaneState {
+    fn plan(&self) -> Vec<Operation> {
+        plan(
+            self.lane.desired.as_ref(),
+            self.lane.confirmed.as_ref(),
+            &self.lane.in_flight,
+        )
+    }
+}

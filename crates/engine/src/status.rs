@@ -1,0 +1,105 @@
+//! What the artisan sees of sync: per listing and marketplace, and for the whole queue.
+
+use hanout_domain::Timestamp;
+use hanout_store::{Catalog, LaneState, MarketplaceAccount, PhotoSize, StoreError};
+use hanout_sync::{LaneKey, Operation, SendState, plan};
+use serde::{Deserialize, Serialize};
+
+/// Where one product stands on one marketplace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LaneStatus {
+    /// The marketplace shows what the artisan wants.
+    Sent,
+    /// Changes wait for the network (or a backoff) to be sent.
+    Waiting { changes: usize },
+    /// A request is on its way.
+    Sending,
+    /// An answer was lost: the marketplace will be asked what happened.
+    Checking,
+    /// The marketplace refused, for this reason; waits for the artisan.
+    Failed { reason: String },
+    /// The marketplace account needs signing in again.
+    NeedsSignIn,
+}
+
+/// The whole queue, for the indicator that is always on screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// Lanes with changes to send.
+    pub waiting: usize,
+    pub failed: usize,
+    /// Operations the planner would send now, over every lane.
+    pub changes: usize,
+    /// Photo bytes still to upload.
+    pub bytes_waiting: u64,
+    /// The last time any marketplace answered a request.
+    pub last_sync: Option<Timestamp>,
+    pub lanes: Vec<(LaneKey, LaneStatus)>,
+}
+
+/// One lane's status, from its state and its marketplace account.
+pub fn lane_status(lane: &LaneState, account: Option<&MarketplaceAccount>) -> LaneStatus {
+    if let Some(reason) = &lane.failure {
+        return LaneStatus::Failed {
+            reason: reason.clone(),
+        };
+    }
+    let ops = plan(
+        lane.lane.desired.as_ref(),
+        lane.lane.confirmed.as_ref(),
+        &lane.lane.in_flight,
+    );
+    if lane
+        .lane
+        .in_flight
+        .iter()
+        .any(|i| i.state == SendState::Unknown)
+    {
+        return LaneStatus::Checking;
+    }
+    if !lane.lane.in_flight.is_empty() {
+        return LaneStatus::Sending;
+    }
+    if ops.is_empty() {
+        return LaneStatus::Sent;
+    }
+    if account.is_some_and(|a| a.needs_sign_in) {
+        return LaneStatus::NeedsSignIn;
+    }
+    LaneStatus::Waiting { changes: ops.len() }
+}
+
+/// The status of every lane and of the queue.
+pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
+    let accounts = catalog.marketplaces()?;
+    let mut status = SyncStatus {
+        last_sync: accounts.iter().filter_map(|a| a.last_sync_at).max(),
+        ..SyncStatus::default()
+    };
+    for lane in catalog.sync_lanes()? {
+        let account = accounts.iter().find(|a| a.id == lane.key.marketplace);
+        let s = lane_status(&lane, account);
+        match &s {
+            LaneStatus::Failed { .. } => status.failed += 1,
+            LaneStatus::Sent => {}
+            _ => status.waiting += 1,
+        }
+        if !matches!(s, LaneStatus::Failed { .. }) {
+            let ops = plan(
+                lane.lane.desired.as_ref(),
+                lane.lane.confirmed.as_ref(),
+                &lane.lane.in_flight,
+            );
+            status.changes += ops.len();
+            for op in &ops {
+                if let Operation::UploadPhoto { hash, .. } = op {
+                    let path = catalog.photo_path(hash, PhotoSize::Upload);
+                    status.bytes_waiting += std::fs::metadata(path).map_or(0, |m| m.len());
+                }
+            }
+        }
+        status.lanes.push((lane.key, s));
+    }
+    Ok(status)
+}

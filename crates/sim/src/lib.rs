@@ -1,0 +1,524 @@
+//! The sync engine's proof: a seeded simulation in virtual time.
+//!
+//! Per seed, an artisan makes about a thousand changes to fifty products listed on two
+//! in-memory marketplaces ([`shop`]: one like Etsy, one like WooCommerce) while buyers
+//! buy, the network drops, answers are lost after the marketplace acted, 5xx and 429s
+//! come back, a title is refused, the seller deletes a listing on the website, and the
+//! engine is restarted or stopped dead between any two steps of an operation. Then the
+//! network comes back for good and the queue drains. [`simulate`] then checks:
+//!
+//! - no marketplace holds two listings for one product, or one photo twice;
+//! - no change is lost: every lane shows exactly what the artisan wants, or is visibly
+//!   failed with the marketplace's reason;
+//! - no request touched a listing that was never created (a photo before its listing);
+//! - no request came before a `Retry-After` deadline;
+//! - the queue drained: nothing waits but failures for a person.
+//!
+//! The same seed gives the same trace ([`Report::trace`]).
+
+pub mod clock;
+pub mod shop;
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use hanout_domain::{
+    ArtisanForm, ArtisanId, Clock, CooperativeForm, Lang, PhotoHash, ProductForm, ProductId,
+    ProductStatus,
+};
+use hanout_engine::{Engine, EngineError, LaneStatus, lane_status};
+use hanout_media::{Format, Processed, Rendition, SourceInfo};
+use hanout_store::{Catalog, StoreError};
+use hanout_sync::{LaneKey, MarketplaceId};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::clock::VirtualClock;
+use crate::shop::{Faults, Kind, REFUSED_TITLE_MARK, SimMarket};
+
+/// How hard a seed is.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Local changes the artisan makes.
+    pub changes: usize,
+    /// Products at most.
+    pub products: usize,
+    pub faults: Faults,
+    /// Chance, per change, that the engine is restarted from the catalog file.
+    pub restart: f64,
+    /// Chance, per step of an operation, that the engine stops dead there.
+    pub crash: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            changes: 1000,
+            products: 50,
+            faults: Faults::default(),
+            restart: 0.01,
+            crash: 0.003,
+        }
+    }
+}
+
+/// What one seed did and what it broke.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub seed: u64,
+    /// Every guarantee broken; empty when the seed passed.
+    pub violations: Vec<String>,
+    /// A hash of every request both marketplaces saw, in order, with its virtual time.
+    pub trace: u64,
+    pub requests: usize,
+    pub changes: usize,
+    pub sales: usize,
+    pub restarts: usize,
+    pub crashes: usize,
+    /// Lanes left failed with a reason for the artisan.
+    pub failed: usize,
+    /// Lanes in step at the end.
+    pub in_step: usize,
+}
+
+impl Report {
+    pub fn passed(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot make a temporary folder: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Rounds the drain may take before the queue counts as stuck.
+const DRAIN_ROUNDS: usize = 20_000;
+
+struct World {
+    clock: VirtualClock,
+    catalog: Mutex<Catalog>,
+    markets: BTreeMap<MarketplaceId, SimMarket>,
+    rng: ChaCha8Rng,
+    /// Shared with the engine's hook, which decides crashes from it.
+    crash_rng: Arc<Mutex<ChaCha8Rng>>,
+    config: Config,
+    makers: Vec<ArtisanId>,
+    products: Vec<ProductId>,
+    photos: Vec<Processed>,
+    report: Report,
+}
+
+/// Runs one seed.
+pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
+    // tmpfs where there is one: the simulation tests the engine, not the disk.
+    let shm = std::path::Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm)?
+    } else {
+        tempfile::tempdir()?
+    };
+    let clock = VirtualClock::new();
+    let mut catalog =
+        Catalog::open_with_clock(&dir.path().join("sim.db"), Box::new(clock.clone()))?;
+    let coop = catalog.add_cooperative(&CooperativeForm {
+        name: "Taacchabouna".into(),
+    })?;
+    let makers = ["Fatima", "Ito", "Khadija"]
+        .into_iter()
+        .map(|name| {
+            catalog
+                .add_artisan(&ArtisanForm {
+                    name: name.into(),
+                    cooperative: coop.id.to_string(),
+                    nia: String::new(),
+                })
+                .map(|a| a.id)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut markets = BTreeMap::new();
+    for (n, (kind, id)) in [(Kind::Etsy, "etsy:sim"), (Kind::Woo, "woo:sim")]
+        .into_iter()
+        .enumerate()
+    {
+        let id = MarketplaceId::new(id);
+        catalog.add_marketplace(&id, coop.id, id.as_str(), id.as_str())?;
+        let market = SimMarket::new(
+            kind,
+            seed.wrapping_mul(31).wrapping_add(n as u64),
+            clock.clone(),
+        );
+        market.shop().faults = config.faults;
+        markets.insert(id, market);
+    }
+    let mut world = World {
+        clock,
+        catalog: Mutex::new(catalog),
+        markets,
+        rng: ChaCha8Rng::seed_from_u64(seed),
+        crash_rng: Arc::new(Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0x5eed))),
+        config: config.clone(),
+        makers,
+        products: Vec::new(),
+        photos: (0..12).map(sample_photo).collect(),
+        report: Report {
+            seed,
+            ..Report::default()
+        },
+    };
+    world.run()?;
+    drop(dir);
+    Ok(world.report)
+}
+
+/// A stand-in for a processed photo: distinct bytes, so a distinct hash.
+fn sample_photo(n: u32) -> Processed {
+    let rendition = |side: u32| Rendition {
+        jpeg: format!("simulated photo {n} at {side} px").into_bytes(),
+        width: side,
+        height: side,
+    };
+    Processed {
+        source: SourceInfo {
+            format: Format::Jpeg,
+            width: 4000,
+            height: 4000,
+            orientation: 1,
+            upright_width: 4000,
+            upright_height: 4000,
+        },
+        upload: rendition(2000),
+        thumbnail: rendition(400),
+    }
+}
+
+impl World {
+    fn catalog(&self) -> std::sync::MutexGuard<'_, Catalog> {
+        self.catalog.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn engine(&mut self) -> Result<Engine<SimMarket>, SimError> {
+        let mut random = ChaCha8Rng::seed_from_u64(self.rng.random());
+        let crash_rng = self.crash_rng.clone();
+        let crash = self.config.crash;
+        let engine = Engine::new(
+            &self.catalog,
+            self.markets.clone(),
+            Box::new(self.clock.clone()),
+            Box::new(move || random.random()),
+        );
+        let engine = match engine {
+            Ok(e) => e,
+            Err(EngineError::Store(e)) => return Err(e.into()),
+            Err(EngineError::Stopped(_)) => unreachable!("no hook yet"),
+        };
+        Ok(engine.with_hook(Box::new(move |_step| {
+            !crash_rng
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .random_bool(crash)
+        })))
+    }
+
+    /// One round; a stop is a crash: the next engine starts from the catalog file.
+    fn round(&mut self, engine: &mut Engine<SimMarket>) -> Result<hanout_engine::Round, SimError> {
+        match futures_executor::block_on(engine.round(&self.catalog)) {
+            Ok(round) => Ok(round),
+            Err(EngineError::Stopped(_)) => {
+                self.report.crashes += 1;
+                *engine = self.engine()?;
+                Ok(hanout_engine::Round::default())
+            }
+            Err(EngineError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    fn run(&mut self) -> Result<(), SimError> {
+        let mut engine = self.engine()?;
+        let mut offline_until = None;
+        for _ in 0..self.config.changes {
+            let now = self.clock.now();
+            match offline_until {
+                Some(until) if now >= until => {
+                    self.set_offline(false);
+                    offline_until = None;
+                }
+                None if self.rng.random_bool(0.01) => {
+                    let minutes = self.rng.random_range(1..30);
+                    offline_until = Some(hanout_domain::Timestamp(now.millis() + minutes * 60_000));
+                    self.set_offline(true);
+                }
+                _ => {}
+            }
+            self.change()?;
+            self.report.changes += 1;
+            if self.rng.random_bool(0.05) {
+                let pick = self.rng.random_range(0..usize::MAX);
+                let market = self.pick_market();
+                if market.shop().buy(pick).is_some() {
+                    self.report.sales += 1;
+                }
+            }
+            if self.rng.random_bool(0.002) {
+                let pick = self.rng.random_range(0..usize::MAX);
+                self.pick_market().shop().delete_on_website(pick);
+            }
+            if self.rng.random_bool(self.config.restart) {
+                self.report.restarts += 1;
+                engine = self.engine()?;
+            }
+            self.clock
+                .advance(Duration::from_millis(self.rng.random_range(1_000..20_000)));
+            self.round(&mut engine)?;
+        }
+        self.set_offline(false);
+        self.drain(&mut engine)?;
+        self.check()
+    }
+
+    fn set_offline(&self, offline: bool) {
+        for m in self.markets.values() {
+            m.shop().offline = offline;
+        }
+    }
+
+    fn pick_market(&mut self) -> SimMarket {
+        let n = self.rng.random_range(0..self.markets.len());
+        self.markets.values().nth(n).cloned().expect("two markets")
+    }
+
+    /// Runs rounds, jumping virtual time to each wake, until nothing is left to do.
+    fn drain(&mut self, engine: &mut Engine<SimMarket>) -> Result<(), SimError> {
+        engine.pull_soon();
+        for _ in 0..DRAIN_ROUNDS {
+            let round = self.round(engine)?;
+            if round.requests == 0 && round.next_wake.is_none() && self.queue_empty()? {
+                return Ok(());
+            }
+            match round.next_wake {
+                Some(at) => self.clock.advance_to(at),
+                None => self.clock.advance(Duration::from_secs(1)),
+            }
+        }
+        self.report
+            .violations
+            .push(format!("the queue did not drain in {DRAIN_ROUNDS} rounds"));
+        Ok(())
+    }
+
+    fn queue_empty(&self) -> Result<bool, SimError> {
+        Ok(self.catalog().sync_lanes()?.iter().all(|l| {
+            matches!(
+                lane_status(l, None),
+                LaneStatus::Sent | LaneStatus::Failed { .. }
+            )
+        }))
+    }
+
+    /// One thing the artisan does.
+    fn change(&mut self) -> Result<(), SimError> {
+        let roll = self.rng.random_range(0..100);
+        if self.products.is_empty() || (roll < 8 && self.products.len() < self.config.products) {
+            return self.new_product();
+        }
+        let product = self.products[self.rng.random_range(0..self.products.len())];
+        let entry = self.catalog().product(product)?;
+        if entry.product.fields.status == ProductStatus::Archived {
+            return Ok(());
+        }
+        let mut form = ProductForm::from(&entry.product.fields);
+        let photos: Vec<PhotoHash> = entry
+            .product
+            .photos
+            .iter()
+            .map(|p| p.hash.clone())
+            .collect();
+        let market = self
+            .markets
+            .keys()
+            .nth(self.rng.random_range(0..2))
+            .cloned()
+            .expect("two markets");
+        let key = LaneKey {
+            product,
+            marketplace: market.clone(),
+        };
+        match roll {
+            0..=27 => {
+                form.price = format!("{}", self.rng.random_range(20..2000));
+                self.update(product, &form)
+            }
+            28..=42 => {
+                form.quantity = format!("{}", self.rng.random_range(0..6));
+                self.update(product, &form)
+            }
+            43..=52 => {
+                let title = self.title();
+                form.titles.insert(Lang::Fr, title);
+                self.update(product, &form)
+            }
+            53..=62 if photos.len() < 5 => {
+                let photo = self.photos[self.rng.random_range(0..self.photos.len())].clone();
+                ignore_invalid(self.catalog().add_photo(product, &photo, &[], ""))
+            }
+            63..=69 if !photos.is_empty() => {
+                let hash = &photos[self.rng.random_range(0..photos.len())];
+                ignore_invalid(self.catalog().remove_photo(product, hash))
+            }
+            70..=76 if photos.len() > 1 => {
+                let hash = &photos[self.rng.random_range(0..photos.len())];
+                let to = self.rng.random_range(0..photos.len());
+                ignore_invalid(self.catalog().move_photo(product, hash, to))
+            }
+            77..=86 => {
+                let published = self.rng.random_bool(0.8);
+                let wanted = self.rng.random_bool(0.85);
+                ignore_invalid(
+                    self.catalog()
+                        .set_listing(product, &market, wanted, published),
+                )
+            }
+            87..=88 => ignore_invalid(self.catalog().archive_product(product)),
+            89..=93 => {
+                // The artisan taps Retry on whatever failed.
+                Ok(self.catalog().retry_lane(&key)?)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn title(&mut self) -> String {
+        const WORDS: [&str; 6] = ["Tajine", "Tapis", "Panier", "Coussin", "Babouches", "Plat"];
+        let word = WORDS[self.rng.random_range(0..WORDS.len())];
+        if self.rng.random_bool(0.1) {
+            // A title the marketplace refuses, until the artisan writes another.
+            format!("{word} {REFUSED_TITLE_MARK} co")
+        } else {
+            format!("{word} {}", self.rng.random_range(1..40))
+        }
+    }
+
+    fn update(&mut self, product: ProductId, form: &ProductForm) -> Result<(), SimError> {
+        ignore_invalid(self.catalog().update_product(product, form))
+    }
+
+    fn new_product(&mut self) -> Result<(), SimError> {
+        let maker = self.makers[self.rng.random_range(0..self.makers.len())];
+        let title = self.title();
+        let form = ProductForm {
+            titles: [(Lang::Fr, title)].into(),
+            category: "pottery".into(),
+            price: format!("{}", self.rng.random_range(20..2000)),
+            quantity: format!(
+                "{}",
+                if self.rng.random_bool(0.3) {
+                    1
+                } else {
+                    self.rng.random_range(1..6)
+                }
+            ),
+            maker: maker.to_string(),
+            status: "ready".into(),
+            ..ProductForm::default()
+        };
+        let id = self.catalog().add_product(&form)?.product.id;
+        for _ in 0..self.rng.random_range(0..3) {
+            let photo = self.photos[self.rng.random_range(0..self.photos.len())].clone();
+            self.catalog().add_photo(id, &photo, &[], "")?;
+        }
+        let markets: Vec<MarketplaceId> = self.markets.keys().cloned().collect();
+        for market in markets {
+            if self.rng.random_bool(0.8) {
+                let published = self.rng.random_bool(0.9);
+                self.catalog().set_listing(id, &market, true, published)?;
+            }
+        }
+        self.products.push(id);
+        Ok(())
+    }
+
+    /// The checks every seed must pass.
+    fn check(&mut self) -> Result<(), SimError> {
+        let lanes = self.catalog().sync_lanes()?;
+        let mut hasher = DefaultHasher::new();
+        for (id, market) in &self.markets {
+            let shop = market.shop();
+            self.report.requests += shop.requests;
+            shop.trace.hash(&mut hasher);
+            for v in &shop.violations {
+                self.report.violations.push(format!("{id}: {v}"));
+            }
+            let mut by_product: BTreeMap<ProductId, usize> = BTreeMap::new();
+            for (remote, l) in shop.listings.iter().filter(|(_, l)| !l.deleted) {
+                *by_product.entry(l.origin).or_default() += 1;
+                let mut hashes: Vec<_> = l.images.iter().map(|(_, h)| h).collect();
+                hashes.sort();
+                if hashes.windows(2).any(|w| w[0] == w[1]) {
+                    self.report
+                        .violations
+                        .push(format!("{id}: listing {remote} holds a photo twice"));
+                }
+            }
+            for (product, n) in by_product.into_iter().filter(|(_, n)| *n > 1) {
+                self.report
+                    .violations
+                    .push(format!("{id}: {n} listings for product {product}"));
+            }
+        }
+        self.report.trace = hasher.finish();
+        for lane in &lanes {
+            match lane_status(lane, None) {
+                LaneStatus::Failed { .. } => {
+                    self.report.failed += 1;
+                    continue;
+                }
+                LaneStatus::Sent => {}
+                other => {
+                    self.report
+                        .violations
+                        .push(format!("{:?} still {other:?} after the drain", lane.key));
+                }
+            }
+            let shop = self.markets[&lane.key.marketplace].shop();
+            let remote = shop
+                .listings
+                .values()
+                .find(|l| !l.deleted && l.origin == lane.key.product);
+            let want = lane.lane.desired.as_ref();
+            let same = match (want, remote) {
+                (None, None) => true,
+                (Some(w), Some(r)) => {
+                    r.text == w.text
+                        && r.price == w.price
+                        && r.quantity == w.quantity
+                        && r.images.iter().map(|(_, h)| h).eq(w.photos.iter())
+                        && r.published == w.goes_live()
+                }
+                _ => false,
+            };
+            if same {
+                self.report.in_step += 1;
+            } else {
+                self.report.violations.push(format!(
+                    "lost change on {} for {}: want {want:?}, the marketplace shows {remote:?}",
+                    lane.key.marketplace, lane.key.product
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A change the catalog refuses (a photo too many, an archived product) is the artisan's
+/// mistake, not the simulation's: it changes nothing and the run goes on.
+fn ignore_invalid<T>(r: Result<T, StoreError>) -> Result<(), SimError> {
+    match r {
+        Ok(_) | Err(StoreError::Invalid(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,488 @@
+//! An in-memory marketplace that behaves like the real ones where it matters for
+//! duplicates and lost changes, faults included.
+//!
+//! - `Etsy`: no idempotency (a create always makes a new draft, an upload always adds a
+//!   photo); the SKU arrives only with the inventory; a listing that sells out stops
+//!   being active; a limit of 10 requests a second.
+//! - `Woo`: unique SKUs: a second create with the same SKU answers the existing product's
+//!   id (what the adapter does with `product_invalid_sku`'s `resource_id`).
+//!
+//! It also keeps what the engine cannot see: which product each listing was made for,
+//! and every rule the engine broke, for the simulation's checks.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use hanout_domain::Clock;
+use hanout_domain::{PhotoHash, Price, ProductId, Timestamp};
+use hanout_sync::{
+    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteId, RemoteImageId, Reply,
+    Request, Sale, Sales,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sha2::{Digest, Sha256};
+
+use crate::clock::VirtualClock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Etsy,
+    Woo,
+}
+
+/// How often each fault strikes a request, from 0 to 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Faults {
+    /// No connection: the request never leaves.
+    pub connect: f64,
+    /// 503 before anything happens.
+    pub server_error: f64,
+    /// The marketplace carries the request out, then the answer is lost.
+    pub lost_after_commit: f64,
+    /// A create carried out, answered 500 (Etsy has done this).
+    pub error_after_create: f64,
+    /// 429 with a `Retry-After` of 1 to 30 seconds.
+    pub rate_limited: f64,
+}
+
+impl Faults {
+    pub const NONE: Faults = Faults {
+        connect: 0.0,
+        server_error: 0.0,
+        lost_after_commit: 0.0,
+        error_after_create: 0.0,
+        rate_limited: 0.0,
+    };
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            connect: 0.03,
+            server_error: 0.03,
+            lost_after_commit: 0.05,
+            error_after_create: 0.03,
+            rate_limited: 0.01,
+        }
+    }
+}
+
+/// A listing as the marketplace holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteListing {
+    /// The product it was made for: the simulation's ground truth, never shown to the
+    /// engine.
+    pub origin: ProductId,
+    pub sku: Option<ProductId>,
+    pub text: ListingText,
+    pub price: Price,
+    pub quantity: u32,
+    /// Image id and the hash of the bytes received, in order.
+    pub images: Vec<(u64, PhotoHash)>,
+    pub published: bool,
+    pub deleted: bool,
+}
+
+/// A marketplace's whole state.
+pub struct Shop {
+    pub kind: Kind,
+    pub listings: BTreeMap<u64, RemoteListing>,
+    next_id: u64,
+    sales: Vec<Sale>,
+    pub faults: Faults,
+    pub offline: bool,
+    rng: ChaCha8Rng,
+    clock: VirtualClock,
+    /// The end of the last `Retry-After` this shop announced.
+    retry_deadline: Option<Timestamp>,
+    /// Requests in the current second, for the Etsy-like rate limit.
+    second: (i64, u32),
+    /// Every rule the engine broke.
+    pub violations: Vec<String>,
+    /// One line per request: what the same seed must repeat exactly.
+    pub trace: Vec<String>,
+    pub requests: usize,
+}
+
+/// A handle on a shop, shared by the engine (through [`Marketplace`]) and the simulation.
+#[derive(Clone)]
+pub struct SimMarket(Arc<Mutex<Shop>>);
+
+/// A title the marketplace refuses: Etsy allows `&` once per title.
+pub const REFUSED_TITLE_MARK: &str = "&&";
+
+impl SimMarket {
+    pub fn new(kind: Kind, seed: u64, clock: VirtualClock) -> SimMarket {
+        SimMarket(Arc::new(Mutex::new(Shop {
+            kind,
+            listings: BTreeMap::new(),
+            next_id: 1000,
+            sales: Vec::new(),
+            faults: Faults::default(),
+            offline: false,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            clock,
+            retry_deadline: None,
+            second: (0, 0),
+            violations: Vec::new(),
+            trace: Vec::new(),
+            requests: 0,
+        })))
+    }
+
+    pub fn shop(&self) -> MutexGuard<'_, Shop> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// What the fault dice decided for one request.
+enum Fate {
+    Fail(Reply),
+    /// Carry it out; then answer normally, or lose the answer, or answer 500.
+    Go {
+        lose: bool,
+        error: bool,
+    },
+}
+
+fn status(code: u16, message: &str) -> Reply {
+    Reply::Status {
+        code,
+        retry_after: None,
+        message: message.to_owned(),
+    }
+}
+
+impl Shop {
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Time passes on the wire, then the dice decide.
+    fn fate(&mut self, what: &str, create: bool) -> Fate {
+        self.requests += 1;
+        self.clock
+            .advance(Duration::from_millis(self.rng.random_range(50..800)));
+        let now = self.clock.now();
+        self.trace.push(format!("{} {what}", now.millis()));
+        if self.offline || self.rng.random_bool(self.faults.connect) {
+            return Fate::Fail(Reply::NotSent);
+        }
+        if let Some(deadline) = self.retry_deadline.filter(|d| now < *d) {
+            self.violations.push(format!(
+                "{what} at {} before Retry-After {}",
+                now.millis(),
+                deadline.millis()
+            ));
+        }
+        if self.kind == Kind::Etsy {
+            let second = now.millis() / 1000;
+            self.second = if self.second.0 == second {
+                (second, self.second.1 + 1)
+            } else {
+                (second, 1)
+            };
+            if self.second.1 > 10 {
+                return Fate::Fail(self.too_many(now, Duration::from_secs(1)));
+            }
+        }
+        if self.rng.random_bool(self.faults.rate_limited) {
+            let wait = Duration::from_secs(self.rng.random_range(1..=30));
+            return Fate::Fail(self.too_many(now, wait));
+        }
+        if self.rng.random_bool(self.faults.server_error) {
+            return Fate::Fail(status(503, "service unavailable"));
+        }
+        Fate::Go {
+            lose: self.rng.random_bool(self.faults.lost_after_commit),
+            error: create
+                && self.kind == Kind::Etsy
+                && self.rng.random_bool(self.faults.error_after_create),
+        }
+    }
+
+    fn too_many(&mut self, now: Timestamp, wait: Duration) -> Reply {
+        let until = Timestamp(now.millis() + wait.as_millis() as i64);
+        self.retry_deadline = Some(self.retry_deadline.map_or(until, |d| d.max(until)));
+        Reply::Status {
+            code: 429,
+            retry_after: Some(wait),
+            message: "too many requests".into(),
+        }
+    }
+
+    fn live(&mut self, remote: Option<&RemoteId>) -> Result<(u64, &mut RemoteListing), Reply> {
+        let id = remote.and_then(|r| r.as_str().parse::<u64>().ok());
+        match id.and_then(|id| self.listings.get_mut(&id).map(|l| (id, l))) {
+            Some((id, l)) if !l.deleted => Ok((id, l)),
+            Some(_) => Err(status(404, "listing not found")),
+            None => {
+                self.violations.push(format!(
+                    "a request for a listing that was never created: {remote:?}"
+                ));
+                Err(status(404, "listing not found"))
+            }
+        }
+    }
+
+    fn carry_out(&mut self, req: &Request<'_>) -> Result<Done, Reply> {
+        let kind = self.kind;
+        let refused =
+            |text: &ListingText| text.titles.values().any(|t| t.contains(REFUSED_TITLE_MARK));
+        match req.op {
+            Operation::Create {
+                text,
+                price,
+                quantity,
+            } => {
+                if refused(text) {
+                    return Err(status(400, "title: the character & may be used only once"));
+                }
+                if kind == Kind::Woo {
+                    let existing = self
+                        .listings
+                        .iter()
+                        .find(|(_, l)| !l.deleted && l.sku == Some(req.sku))
+                        .map(|(id, _)| *id);
+                    if let Some(id) = existing {
+                        return Ok(Done::Created(RemoteId::new(id.to_string())));
+                    }
+                }
+                let id = self.id();
+                self.listings.insert(
+                    id,
+                    RemoteListing {
+                        origin: req.sku,
+                        sku: (kind == Kind::Woo).then_some(req.sku),
+                        text: text.clone(),
+                        price: *price,
+                        quantity: *quantity,
+                        images: Vec::new(),
+                        published: false,
+                        deleted: false,
+                    },
+                );
+                Ok(Done::Created(RemoteId::new(id.to_string())))
+            }
+            Operation::UpdateFields { text } => {
+                if refused(text) {
+                    return Err(status(400, "title: the character & may be used only once"));
+                }
+                self.live(req.remote_id)?.1.text = text.clone();
+                Ok(Done::Applied)
+            }
+            Operation::SetPriceAndStock { price, quantity } => {
+                let (_, l) = self.live(req.remote_id)?;
+                l.price = *price;
+                l.quantity = *quantity;
+                l.sku = Some(req.sku);
+                if *quantity == 0 && kind == Kind::Etsy {
+                    l.published = false;
+                }
+                Ok(Done::Applied)
+            }
+            Operation::UploadPhoto { rank, .. } => {
+                let Some(bytes) = req.photo else {
+                    return Err(status(400, "image: a file is required"));
+                };
+                let hash: PhotoHash = format!("{:x}", Sha256::digest(bytes))
+                    .parse()
+                    .map_err(|_| status(500, "hash"))?;
+                let image = self.id();
+                let (_, l) = self.live(req.remote_id)?;
+                let at = (*rank).min(l.images.len());
+                l.images.insert(at, (image, hash));
+                Ok(Done::Uploaded(RemoteImageId::new(image.to_string())))
+            }
+            Operation::RemovePhoto {
+                remote_image_id, ..
+            } => {
+                let (_, l) = self.live(req.remote_id)?;
+                l.images
+                    .retain(|(id, _)| id.to_string() != remote_image_id.as_str());
+                Ok(Done::Applied)
+            }
+            Operation::ReorderPhotos { order } => {
+                let (_, l) = self.live(req.remote_id)?;
+                l.images
+                    .sort_by_key(|(_, h)| order.iter().position(|o| o == h).unwrap_or(usize::MAX));
+                Ok(Done::Applied)
+            }
+            Operation::Publish => {
+                let (_, l) = self.live(req.remote_id)?;
+                if l.images.is_empty() {
+                    return Err(status(
+                        400,
+                        "a listing needs at least one photo to be active",
+                    ));
+                }
+                if l.quantity == 0 {
+                    return Err(status(400, "a listing with no stock cannot be active"));
+                }
+                l.published = true;
+                Ok(Done::Applied)
+            }
+            Operation::Unpublish => {
+                self.live(req.remote_id)?.1.published = false;
+                Ok(Done::Applied)
+            }
+            Operation::Delist => {
+                // Deleting what is already gone succeeds: the adapters read 404 so.
+                if let Ok((_, l)) = self.live(req.remote_id) {
+                    l.deleted = true;
+                }
+                Ok(Done::Applied)
+            }
+            Operation::Reconcile => Err(status(400, "not an operation")),
+        }
+    }
+
+    fn found(id: u64, l: &RemoteListing) -> Found {
+        Found {
+            remote_id: RemoteId::new(id.to_string()),
+            price: l.price,
+            quantity: l.quantity,
+            images: l
+                .images
+                .iter()
+                .map(|(i, _)| RemoteImageId::new(i.to_string()))
+                .collect(),
+            published: l.published,
+        }
+    }
+
+    /// What the adapters do: by id, else by SKU, else (Etsy, whose SKU comes later) the
+    /// unclaimed draft with the create's words, price and stock.
+    fn look_up(&self, q: &LookUp<'_>) -> Option<Found> {
+        let live = self.listings.iter().filter(|(_, l)| !l.deleted);
+        if let Some(id) = q.remote_id {
+            return live
+                .filter(|(i, _)| i.to_string() == id.as_str())
+                .map(|(i, l)| Self::found(*i, l))
+                .next();
+        }
+        let unclaimed = |i: &u64| !q.claimed.contains(&RemoteId::new(i.to_string()));
+        if let Some((i, l)) = self
+            .listings
+            .iter()
+            .find(|(i, l)| !l.deleted && l.sku == Some(q.sku) && unclaimed(i))
+        {
+            return Some(Self::found(*i, l));
+        }
+        let Some(Operation::Create {
+            text,
+            price,
+            quantity,
+        }) = q.create
+        else {
+            return None;
+        };
+        live.filter(|(i, l)| {
+            self.kind == Kind::Etsy
+                && l.sku.is_none()
+                && unclaimed(i)
+                && l.text == *text
+                && l.price == *price
+                && l.quantity == *quantity
+        })
+        .map(|(i, l)| Self::found(*i, l))
+        .next()
+    }
+
+    /// A buyer buys one of a live listing, if there is one: returns the product sold.
+    pub fn buy(&mut self, pick: usize) -> Option<ProductId> {
+        let live: Vec<u64> = self
+            .listings
+            .iter()
+            .filter(|(_, l)| !l.deleted && l.published && l.quantity > 0)
+            .map(|(i, _)| *i)
+            .collect();
+        let id = *live.get(pick % live.len().max(1))?;
+        let l = self.listings.get_mut(&id)?;
+        l.quantity -= 1;
+        if l.quantity == 0 && self.kind == Kind::Etsy {
+            l.published = false;
+        }
+        let sale = Sale {
+            id: format!("order-{}", self.sales.len() + 1),
+            listing: RemoteId::new(id.to_string()),
+            sku: l.sku,
+            quantity: 1,
+        };
+        let origin = l.origin;
+        self.sales.push(sale);
+        Some(origin)
+    }
+
+    /// The seller deletes a listing on the marketplace's website.
+    pub fn delete_on_website(&mut self, pick: usize) -> Option<ProductId> {
+        let live: Vec<u64> = self
+            .listings
+            .iter()
+            .filter(|(_, l)| !l.deleted)
+            .map(|(i, _)| *i)
+            .collect();
+        let id = *live.get(pick % live.len().max(1))?;
+        let l = self.listings.get_mut(&id)?;
+        l.deleted = true;
+        Some(l.origin)
+    }
+}
+
+impl Marketplace for SimMarket {
+    async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
+        let mut shop = self.shop();
+        let what = format!(
+            "{} {} {:?}",
+            req.op.name(),
+            req.sku,
+            req.remote_id.map(|r| r.as_str())
+        );
+        match shop.fate(&what, matches!(req.op, Operation::Create { .. })) {
+            Fate::Fail(reply) => Err(reply),
+            Fate::Go { lose, error } => {
+                let done = shop.carry_out(&req)?;
+                if lose {
+                    Err(Reply::Lost)
+                } else if error {
+                    Err(status(500, "internal error"))
+                } else {
+                    Ok(done)
+                }
+            }
+        }
+    }
+
+    async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
+        let mut shop = self.shop();
+        match shop.fate(&format!("look_up {}", q.sku), false) {
+            Fate::Fail(reply) => Err(reply),
+            Fate::Go { lose: true, .. } => Err(Reply::Lost),
+            Fate::Go { .. } => Ok(shop.look_up(&q)),
+        }
+    }
+
+    async fn sales_since(&self, cursor: Option<&str>) -> Result<Sales, Reply> {
+        const PAGE: usize = 20;
+        let mut shop = self.shop();
+        match shop.fate(&format!("sales_since {cursor:?}"), false) {
+            Fate::Fail(reply) => Err(reply),
+            Fate::Go { lose: true, .. } => Err(Reply::Lost),
+            Fate::Go { .. } => {
+                let from = cursor
+                    .and_then(|c| c.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(shop.sales.len());
+                let to = (from + PAGE).min(shop.sales.len());
+                Ok(Sales {
+                    sales: shop.sales[from..to].to_vec(),
+                    cursor: to.to_string(),
+                    more: to < shop.sales.len(),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! The sync engine's state in the catalog file: marketplace accounts, lanes (a product on
+//! a marketplace, with what the marketplace last confirmed), requests under way and sales
+//! pulled back. The engine decides; this module only records, each decision in one
+//! transaction.
+
+use std::collections::BTreeMap;
+
+use hanout_domain::{CooperativeId, OperationId, ProductId, ProductStatus, Timestamp};
+use hanout_sync::{
+    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, Sales, SendState,
+};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{ChangeKind, log};
+use crate::rows::{ENTRY_COLUMNS, Json, Parsed, entry, json};
+use crate::{Catalog, StoreError};
+
+/// A marketplace account of the cooperative.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketplaceAccount {
+    pub id: MarketplaceId,
+    pub cooperative: CooperativeId,
+    /// etsy, woocommerce, sandbox: which adapter speaks to it.
+    pub kind: String,
+    pub name: String,
+    /// A `Retry-After` not yet past: nothing is sent before it.
+    pub paused_until: Option<Timestamp>,
+    pub needs_sign_in: bool,
+    pub pull_cursor: Option<String>,
+    pub last_sync_at: Option<Timestamp>,
+}
+
+/// One lane as the engine reads it: the planner's input and the lane's bookkeeping.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneState {
+    pub key: LaneKey,
+    pub lane: Lane,
+    /// The ids of `lane.in_flight`, in the same order.
+    pub operations: Vec<OperationId>,
+    /// Why the lane waits for a person. A failure belongs to the wish that failed: once
+    /// the artisan changes the product, it no longer applies and is not reported.
+    pub failure: Option<String>,
+    /// Failures in a row, for the backoff.
+    pub failures: u32,
+    pub next_attempt: Timestamp,
+}
+
+/// What became of an operation, as the engine judged it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LaneOutcome {
+    /// It happened: the marketplace shows `Some(confirmed)`, or nothing. After a look-up
+    /// every operation of the lane is settled.
+    Confirmed(Option<Confirmed>),
+    /// It may or may not have happened: the lane is looked up from `next_attempt`.
+    Unknown { next_attempt: Timestamp },
+    /// It did not happen: try again from `next_attempt`.
+    Retry { next_attempt: Timestamp },
+    /// It waits for a person, with the reason in the marketplace's words. `confirmed` is
+    /// what is known of the listing now (`None` when it was deleted on the website).
+    Failed {
+        reason: String,
+        confirmed: Option<Confirmed>,
+    },
+}
+
+const ACCOUNT_COLUMNS: &str = "id, cooperative_id, kind, name, paused_until, needs_sign_in, \
+    pull_cursor, last_sync_at";
+
+fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarketplaceAccount> {
+    Ok(MarketplaceAccount {
+        id: MarketplaceId::new(r.get::<_, String>(0)?),
+        cooperative: r.get::<_, Parsed<_>>(1)?.0,
+        kind: r.get(2)?,
+        name: r.get(3)?,
+        paused_until: r.get::<_, Option<i64>>(4)?.map(Timestamp),
+        needs_sign_in: r.get(5)?,
+        pull_cursor: r.get(6)?,
+        last_sync_at: r.get::<_, Option<i64>>(7)?.map(Timestamp),
+    })
+}
+
+impl Catalog {
+    /// Adds a marketplace account to a cooperative. Its secrets live elsewhere, never here.
+    pub fn add_marketplace(
+        &mut self,
+        id: &MarketplaceId,
+        cooperative: CooperativeId,
+        kind: &str,
+        name: &str,
+    ) -> Result<MarketplaceAccount, StoreError> {
+        self.conn.execute(
+            "INSERT INTO marketplace (id, cooperative_id, kind, name, created_at) VALUES (?, ?, ?, ?, ?)",
+            params![id.as_str(), cooperative.to_string(), kind, name, self.now().millis()],
+        )?;
+        self.marketplace(id)
+    }
+
+    pub fn marketplace(&self, id: &MarketplaceId) -> Result<MarketplaceAccount, StoreError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM marketplace WHERE id = ?"),
+                [id.as_str()],
+                account,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "marketplace",
+                id: id.to_string(),
+            })
+    }
+
+    pub fn marketplaces(&self) -> Result<Vec<MarketplaceAccount>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM marketplace ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([], account)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Puts a product on a marketplace (`wanted`), shown to buyers or not (`published`),
+    /// or takes it off. The artisan's choice is a fresh start: any failure is forgotten
+    /// and the lane is tried at once.
+    pub fn set_listing(
+        &mut self,
+        product: ProductId,
+        marketplace: &MarketplaceId,
+        wanted: bool,
+        published: bool,
+    ) -> Result<(), StoreError> {
+        self.product(product)?;
+        self.marketplace(marketplace)?;
+        self.conn.execute(
+            "INSERT INTO listing (product_id, marketplace_id, wanted, published) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT DO UPDATE SET wanted = ?3, published = ?4, failure = NULL, \
+             failed_for = NULL, failures = 0, next_attempt = 0",
+            params![product.to_string(), marketplace.as_str(), wanted, published],
+        )?;
+        Ok(())
+    }
+
+    /// Every lane, in key order, with what the planner needs.
+    pub fn sync_lanes(&self) -> Result<Vec<LaneState>, StoreError> {
+        let mut products = BTreeMap::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM product p JOIN artisan a ON a.id = p.maker_id \
+             WHERE p.id IN (SELECT product_id FROM listing)"
+        ))?;
+        for e in stmt.query_map([], entry)? {
+            let e = e?;
+            products.insert(e.product.id, e.product);
+        }
+        let mut in_flight: BTreeMap<(String, String), Vec<(OperationId, InFlight)>> =
+            BTreeMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT product_id, marketplace_id, id, operation, state FROM sync_operation ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let state = match r.get::<_, String>(4)?.as_str() {
+                "sending" => SendState::Sending,
+                _ => SendState::Unknown,
+            };
+            Ok((
+                (r.get(0)?, r.get(1)?),
+                r.get::<_, Parsed<OperationId>>(2)?.0,
+                InFlight {
+                    op: r.get::<_, Json<Operation>>(3)?.0,
+                    state,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (lane, id, op) = row?;
+            in_flight.entry(lane).or_default().push((id, op));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT product_id, marketplace_id, wanted, published, confirmed, failure, failed_for, \
+             failures, next_attempt FROM listing ORDER BY product_id, marketplace_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, Option<Json<Confirmed>>>(4)?.map(|j| j.0),
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<Json<Option<Listing>>>>(6)?.map(|j| j.0),
+                r.get::<_, u32>(7)?,
+                r.get::<_, i64>(8)?,
+            ))
+        })?;
+        let mut lanes = Vec::new();
+        for row in rows {
+            let (
+                product,
+                marketplace,
+                wanted,
+                published,
+                confirmed,
+                failure,
+                failed_for,
+                failures,
+                next,
+            ) = row?;
+            let id: ProductId = product
+                .parse()
+                .map_err(|_| StoreError::Damaged(format!("a listing of product {product:?}")))?;
+            let desired = products
+                .get(&id)
+                .filter(|p| {
+                    wanted
+                        && !matches!(
+                            p.fields.status,
+                            ProductStatus::Draft | ProductStatus::Archived
+                        )
+                })
+                .map(|p| Listing::from_product(p, published));
+            let failure = failure.filter(|_| failed_for.as_ref() == Some(&desired));
+            let (operations, in_flight) = in_flight
+                .remove(&(product, marketplace.clone()))
+                .unwrap_or_default()
+                .into_iter()
+                .unzip();
+            lanes.push(LaneState {
+                key: LaneKey {
+                    product: id,
+                    marketplace: MarketplaceId::new(marketplace),
+                },
+                lane: Lane {
+                    desired,
+                    confirmed,
+                    in_flight,
+                },
+                operations,
+                failure,
+                failures,
+                next_attempt: Timestamp(next),
+            });
+        }
+        Ok(lanes)
+    }
+
+    /// Records that `op` is about to be sent, before it is: after a crash, the row says
+    /// the request may have left.
+    pub fn start_operation(
+        &mut self,
+        key: &LaneKey,
+        op: &Operation,
+    ) -> Result<OperationId, StoreError> {
+        let id = OperationId::from_uuid(self.new_id());
+        self.conn.execute(
+            "INSERT INTO sync_operation (id, product_id, marketplace_id, operation, state, created_at) \
+             VALUES (?, ?, ?, ?, 'sending', ?)",
+            params![
+                id.to_string(),
+                key.product.to_string(),
+                key.marketplace.as_str(),
+                json(op),
+                self.now().millis()
+            ],
+        )?;
+        Ok(id)
+    }
+
+    /// Records what became of operation `id` of lane `key`, and the lane's new state.
+    /// `desired` is the wish the operation served: a failure is remembered against it.
+    pub fn finish_operation(
+        &mut self,
+        key: &LaneKey,
+        id: OperationId,
+        desired: Option<&Listing>,
+        outcome: &LaneOutcome,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        let lane = params![key.product.to_string(), key.marketplace.as_str()];
+        let op: Operation = tx
+            .query_row(
+                "SELECT operation FROM sync_operation WHERE id = ?",
+                [id.to_string()],
+                |r| r.get::<_, Json<Operation>>(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "operation",
+                id: id.to_string(),
+            })?
+            .0;
+        // A look-up settles every operation of its lane; anything else settles itself.
+        let settle = |tx: &Transaction<'_>| -> rusqlite::Result<usize> {
+            if op == Operation::Reconcile {
+                tx.execute(
+                    "DELETE FROM sync_operation WHERE product_id = ? AND marketplace_id = ?",
+                    lane,
+                )
+            } else {
+                tx.execute("DELETE FROM sync_operation WHERE id = ?", [id.to_string()])
+            }
+        };
+        let update = "UPDATE listing SET ";
+        let where_lane = " WHERE product_id = ?1 AND marketplace_id = ?2";
+        match outcome {
+            LaneOutcome::Confirmed(confirmed) => {
+                settle(&tx)?;
+                tx.execute(
+                    &format!(
+                        "{update}confirmed = ?3, failure = NULL, failed_for = NULL, failures = 0, \
+                         next_attempt = 0{where_lane}"
+                    ),
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        confirmed.as_ref().map(json)
+                    ],
+                )?;
+                tx.execute(
+                    "UPDATE marketplace SET last_sync_at = ? WHERE id = ?",
+                    params![now.millis(), key.marketplace.as_str()],
+                )?;
+            }
+            LaneOutcome::Unknown { next_attempt } => {
+                tx.execute(
+                    "UPDATE sync_operation SET state = 'unknown' WHERE id = ?",
+                    [id.to_string()],
+                )?;
+                tx.execute(
+                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        next_attempt.millis()
+                    ],
+                )?;
+            }
+            LaneOutcome::Retry { next_attempt } => {
+                tx.execute("DELETE FROM sync_operation WHERE id = ?", [id.to_string()])?;
+                tx.execute(
+                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        next_attempt.millis()
+                    ],
+                )?;
+            }
+            LaneOutcome::Failed { reason, confirmed } => {
+                settle(&tx)?;
+                tx.execute(
+                    &format!(
+                        "{update}confirmed = ?3, failure = ?4, failed_for = ?5, failures = 0, \
+                         next_attempt = 0{where_lane}"
+                    ),
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        confirmed.as_ref().map(json),
+                        reason,
+                        json(&desired)
+                    ],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// After a restart, a request recorded as sending may or may not have left. One that
+    /// is harmless to repeat is simply forgotten (the plan sends it again); any other is
+    /// marked unknown, to be looked up before its lane sends anything else.
+    pub fn recover_operations(&mut self) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let sending: Vec<(String, Json<Operation>)> = {
+            let mut stmt =
+                tx.prepare("SELECT id, operation FROM sync_operation WHERE state = 'sending'")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (id, op) in &sending {
+            if op.0.safe_to_repeat() {
+                tx.execute("DELETE FROM sync_operation WHERE id = ?", [id])?;
+            } else {
+                tx.execute(
+                    "UPDATE sync_operation SET state = 'unknown' WHERE id = ?",
+                    [id],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(sending.len())
+    }
+
+    /// Applies pulled sales and moves the marketplace's cursor past them, in one
+    /// transaction. Each sale lowers the product's stock once (never below zero) and
+    /// marks the lane it sold on to be looked up: the marketplace changed it by itself.
+    /// Returns how many sales were new.
+    pub fn apply_sales(
+        &mut self,
+        marketplace: &MarketplaceId,
+        sales: &Sales,
+    ) -> Result<usize, StoreError> {
+        let now = self.now();
+        let look_ups: Vec<OperationId> = sales
+            .sales
+            .iter()
+            .map(|_| OperationId::from_uuid(self.new_id()))
+            .collect();
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        for (sale, look_up) in sales.sales.iter().zip(look_ups) {
+            // By SKU, else by the listing a lane confirmed; a sale of neither is not ours
+            // (a listing made on the website).
+            let by_listing = || {
+                tx.query_row(
+                    "SELECT product_id FROM listing WHERE marketplace_id = ? \
+                     AND json_extract(confirmed, '$.remote_id') = ?",
+                    params![marketplace.as_str(), sale.listing.as_str()],
+                    |r| r.get::<_, Parsed<ProductId>>(0),
+                )
+                .optional()
+            };
+            let product = match sale.sku {
+                Some(sku) => tx
+                    .query_row(
+                        "SELECT id FROM product WHERE id = ?",
+                        [sku.to_string()],
+                        |r| r.get::<_, Parsed<ProductId>>(0),
+                    )
+                    .optional()?,
+                None => by_listing()?,
+            };
+            let Some(Parsed(product)) = product.filter(|_| sale.quantity > 0) else {
+                continue;
+            };
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO sale (marketplace_id, sale_id, product_id, quantity, at) \
+                 VALUES (?, ?, ?, ?, ?)",
+                params![
+                    marketplace.as_str(),
+                    sale.id,
+                    product.to_string(),
+                    sale.quantity,
+                    now.millis()
+                ],
+            )?;
+            if inserted == 0 {
+                continue;
+            }
+            new += 1;
+            tx.execute(
+                "UPDATE product SET quantity = max(quantity - ?, 0), updated_at = ? WHERE id = ?",
+                params![sale.quantity, now.millis(), product.to_string()],
+            )?;
+            log(&tx, product, ChangeKind::Updated, &["quantity"], now)?;
+            let unsettled: bool = tx.query_row(
+                "SELECT count(*) FROM sync_operation WHERE product_id = ? AND marketplace_id = ? \
+                 AND operation = ?",
+                params![
+                    product.to_string(),
+                    marketplace.as_str(),
+                    json(&Operation::Reconcile)
+                ],
+                |r| r.get(0),
+            )?;
+            let lane_exists: bool = tx.query_row(
+                "SELECT count(*) FROM listing WHERE product_id = ? AND marketplace_id = ?",
+                params![product.to_string(), marketplace.as_str()],
+                |r| r.get(0),
+            )?;
+            if lane_exists && !unsettled {
+                tx.execute(
+                    "INSERT INTO sync_operation (id, product_id, marketplace_id, operation, state, created_at) \
+                     VALUES (?, ?, ?, ?, 'unknown', ?)",
+                    params![
+                        look_up.to_string(),
+                        product.to_string(),
+                        marketplace.as_str(),
+                        json(&Operation::Reconcile),
+                        now.millis()
+                    ],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE marketplace SET pull_cursor = ?, last_sync_at = ? WHERE id = ?",
+            params![sales.cursor, now.millis(), marketplace.as_str()],
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Holds every request to `marketplace` until `until` (a `Retry-After`).
+    pub fn pause_marketplace(
+        &mut self,
+        marketplace: &MarketplaceId,
+        until: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE marketplace SET paused_until = max(coalesce(paused_until, 0), ?) WHERE id = ?",
+            params![until.millis(), marketplace.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Marks the account's sign-in as expired (or renewed): nothing is sent until then.
+    pub fn set_needs_sign_in(
+        &mut self,
+        marketplace: &MarketplaceId,
+        needs: bool,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE marketplace SET needs_sign_in = ? WHERE id = ?",
+            params![needs, marketplace.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// "Retry" on a failed lane: forget its failure and try it now.
+    pub fn retry_lane(&mut self, key: &LaneKey) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE listing SET failure = NULL, failed_for = NULL, failures = 0, next_attempt = 0 \
+             WHERE product_id = ? AND marketplace_id = ?",
+            params![key.product.to_string(), key.marketplace.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// "Sync now": every lane waiting out a backoff is tried at once. A marketplace's own
+    /// `Retry-After` still holds.
+    pub fn sync_now(&mut self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE listing SET next_attempt = 0 WHERE failure IS NULL",
+            [],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! What the engine asks of a marketplace, and what it hears back. The adapters (Etsy,
+//! WooCommerce, the sandbox, the simulation's in-memory shops) implement [`Marketplace`];
+//! the engine never speaks HTTP itself and never lets an adapter retry by itself.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use hanout_domain::{Price, ProductId};
+use serde::{Deserialize, Serialize};
+
+use crate::{Operation, RemoteId, RemoteImageId, Reply};
+
+/// One operation for one listing, with everything the adapter needs to send it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The product's id: the listing's SKU everywhere.
+    pub sku: ProductId,
+    /// `None` only for `Create`.
+    pub remote_id: Option<&'a RemoteId>,
+    pub op: &'a Operation,
+    /// The upload rendition's bytes, for `UploadPhoto`.
+    pub photo: Option<&'a [u8]>,
+}
+
+/// What a successful operation made that the engine must remember.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Done {
+    Created(RemoteId),
+    Uploaded(RemoteImageId),
+    /// Anything else: the operation's target is now what the marketplace shows.
+    Applied,
+}
+
+/// A look-up after an outcome nobody knows: which listing, and how to recognise it.
+#[derive(Clone, Copy, Debug)]
+pub struct LookUp<'a> {
+    pub sku: ProductId,
+    /// The listing's id, when a create was confirmed.
+    pub remote_id: Option<&'a RemoteId>,
+    /// The create whose outcome is unknown, if that is what is looked up: a marketplace
+    /// that sets the SKU only after creating (Etsy) matches recent drafts by its words.
+    pub create: Option<&'a Operation>,
+    /// Listings other lanes already own: never adopted, so two identical products cannot
+    /// end up sharing one listing.
+    pub claimed: &'a BTreeSet<RemoteId>,
+}
+
+/// A listing as the marketplace shows it now. Words are not read back: they are ours, and
+/// every marketplace stores them differently.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Found {
+    pub remote_id: RemoteId,
+    pub price: Price,
+    pub quantity: u32,
+    /// In the marketplace's order.
+    pub images: Vec<RemoteImageId>,
+    pub published: bool,
+}
+
+/// One sale, as a marketplace reports it: a fact, applied once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    /// The marketplace's id for the sale (an order line): what makes applying it twice a
+    /// no-op.
+    pub id: String,
+    /// The listing that sold.
+    pub listing: RemoteId,
+    /// The SKU on the listing, when it has one (Etsy's is set after creating).
+    pub sku: Option<ProductId>,
+    pub quantity: u32,
+}
+
+/// Sales after a cursor, and the cursor that follows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sales {
+    pub sales: Vec<Sale>,
+    pub cursor: String,
+    /// More pages wait after this one.
+    pub more: bool,
+}
+
+/// One marketplace account, as the engine sees it. Every method makes at most one
+/// request's worth of change and reports a failure as the [`Reply`] the wire gave, for
+/// [`crate::classify`] to judge.
+pub trait Marketplace {
+    /// Carries out one operation.
+    fn send(&self, request: Request<'_>) -> impl Future<Output = Result<Done, Reply>>;
+
+    /// Finds a listing: `Ok(None)` when the marketplace has none like it.
+    fn look_up(&self, look_up: LookUp<'_>) -> impl Future<Output = Result<Option<Found>, Reply>>;
+
+    /// Sales after `cursor` (all of them from `None`), oldest first.
+    fn sales_since(&self, cursor: Option<&str>) -> impl Future<Output = Result<Sales, Reply>>;
+}
