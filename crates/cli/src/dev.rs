@@ -2,9 +2,15 @@
 
 use std::ops::RangeInclusive;
 
-use anyhow::{Result, anyhow};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use anyhow::{Context, Result, anyhow};
 use clap::Subcommand;
-use hanout_sim::{Config, simulate};
+use hanout_sim::crash::{self, OPERATIONS};
+use hanout_sim::{Config, simulate, simulate_many};
 
 #[derive(Subcommand)]
 pub enum DevCommand {
@@ -21,6 +27,19 @@ pub enum DevCommand {
         #[arg(long)]
         twice: bool,
     },
+    /// One crash point: with --prepare, builds a catalog (--db) and an Etsy-like shop kept
+    /// in a file (--shop) whose next operation is of that kind; then runs the engine
+    /// until the queue drains, or until --stop-at OPERATION:STEP, where it says
+    /// `stopped at ...` and waits to be killed
+    CrashPoint {
+        #[arg(long, value_name = "FILE")]
+        shop: PathBuf,
+        #[arg(long, value_name = "OPERATION")]
+        prepare: Option<String>,
+        /// STEP is recorded, answered or finished
+        #[arg(long, value_name = "OPERATION:STEP")]
+        stop_at: Option<String>,
+    },
 }
 
 fn seeds(s: &str) -> Result<RangeInclusive<u64>> {
@@ -35,37 +54,83 @@ fn seeds(s: &str) -> Result<RangeInclusive<u64>> {
     }
 }
 
-pub fn run(command: DevCommand) -> Result<()> {
-    let DevCommand::Simulate {
-        seeds,
-        changes,
-        twice,
-    } = command;
+pub fn run(command: DevCommand, db: Option<PathBuf>) -> Result<()> {
+    match command {
+        DevCommand::Simulate {
+            seeds,
+            changes,
+            twice,
+        } => run_seeds(seeds, changes, twice),
+        DevCommand::CrashPoint {
+            shop,
+            prepare,
+            stop_at,
+        } => {
+            let db = db.context("a crash point needs its own catalog: give --db PATH")?;
+            crash_point(&db, &shop, prepare.as_deref(), stop_at.as_deref())
+        }
+    }
+}
+
+fn crash_point(
+    db: &std::path::Path,
+    shop: &std::path::Path,
+    prepare: Option<&str>,
+    stop_at: Option<&str>,
+) -> Result<()> {
+    if let Some(operation) = prepare {
+        return Ok(crash::prepare(db, shop, operation)?);
+    }
+    let hook = match stop_at {
+        None => None,
+        Some(point) => {
+            let (operation, step) = point
+                .split_once(':')
+                .filter(|(op, step)| {
+                    OPERATIONS.contains(op) && ["recorded", "answered", "finished"].contains(step)
+                })
+                .ok_or_else(|| {
+                    anyhow!("--stop-at takes OPERATION:STEP, such as upload_photo:answered")
+                })?;
+            Some(crash::stop_at(operation.into(), step.into(), |step| {
+                println!("stopped at {step:?}");
+                // Stand still until killed; if the killer never comes, stop anyway.
+                let _ = std::io::stdout().flush();
+                let _ = std::io::stdin().lock().lines().next();
+            }))
+        }
+    };
+    let checked = crash::run_engine(db, shop, hook)?;
+    println!(
+        "{} lanes in step, {} failed, {} requests",
+        checked.in_step, checked.failed, checked.requests
+    );
+    if checked.violations.is_empty() {
+        Ok(())
+    } else {
+        Err(anyhow!("{}", checked.violations.join("\n")))
+    }
+}
+
+fn run_seeds(seeds: RangeInclusive<u64>, changes: usize, twice: bool) -> Result<()> {
     let config = Config {
         changes,
         ..Config::default()
     };
-    let (mut passed, mut failed) = (0, 0);
-    for seed in seeds {
-        let report = simulate(seed, &config)?;
+    let failed = Mutex::new(Vec::new());
+    let passed = AtomicUsize::new(0);
+    simulate_many(seeds, &config, |report| {
         let mut violations = report.violations.clone();
         if twice {
-            let again = simulate(seed, &config)?;
-            if again.trace != report.trace {
-                violations.push("the same seed gave a different trace".into());
-            }
-        }
-        if violations.is_empty() {
-            passed += 1;
-        } else {
-            failed += 1;
-            println!("seed {seed} failed:");
-            for v in &violations {
-                println!("  {v}");
+            match simulate(report.seed, &config) {
+                Ok(again) if again.trace == report.trace => {}
+                Ok(_) => violations.push("the same seed gave a different trace".into()),
+                Err(e) => violations.push(format!("the second run could not run: {e}")),
             }
         }
         eprintln!(
-            "seed {seed}: {} changes, {} requests, {} sales, {} restarts, {} crashes, {} lanes in step, {} failed for the artisan",
+            "seed {}: {} changes, {} requests, {} sales, {} restarts, {} crashes, {} lanes in step, {} failed for the artisan",
+            report.seed,
             report.changes,
             report.requests,
             report.sales,
@@ -74,11 +139,25 @@ pub fn run(command: DevCommand) -> Result<()> {
             report.in_step,
             report.failed
         );
-    }
-    println!("{passed} passed, {failed} failed");
-    if failed == 0 {
+        if violations.is_empty() {
+            passed.fetch_add(1, Ordering::SeqCst);
+        } else {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "seed {} failed:", report.seed);
+            for v in &violations {
+                let _ = writeln!(out, "  {v}");
+            }
+            failed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(report.seed);
+        }
+    });
+    let failed = failed.into_inner().unwrap_or_else(PoisonError::into_inner);
+    println!("{} passed, {} failed", passed.into_inner(), failed.len());
+    if failed.is_empty() {
         Ok(())
     } else {
-        Err(anyhow!("{failed} seeds failed"))
+        Err(anyhow!("{} seeds failed", failed.len()))
     }
 }

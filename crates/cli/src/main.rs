@@ -207,7 +207,7 @@ fn run(cli: Cli) -> Result<()> {
     // The commands that need no catalog file.
     let command = match cli.command {
         Command::Photo(photo::PhotoCommand::Check { file }) => return photo::check(&file, out),
-        Command::Dev(command) => return dev::run(command),
+        Command::Dev(command) => return dev::run(command, cli.db),
         other => other,
     };
     let path = db_path(cli.db)?;
@@ -254,7 +254,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
-        Command::Dev(command) => dev::run(command),
+        Command::Dev(command) => dev::run(command, Some(path)),
         Command::Settings { change } => {
             let settings = match change {
                 Some(SettingCommand::KeepOriginals { value }) => {

@@ -212,7 +212,7 @@ impl<M: Marketplace> Engine<M> {
         Ok(round)
     }
 
-    /// Pulls every page of sales from `market` and applies them.
+    /// Pulls every page of sales and website changes from `market` and applies them.
     async fn pull(
         &mut self,
         catalog: &Mutex<Catalog>,
@@ -228,12 +228,12 @@ impl<M: Marketplace> Engine<M> {
                 return Ok(());
             };
             round.requests += 1;
-            let answer = client.sales_since(cursor.as_deref()).await;
+            let answer = client.changes_since(cursor.as_deref()).await;
             let now = self.clock.now();
             match answer {
-                Ok(sales) => {
-                    lock(catalog).apply_sales(market, &sales)?;
-                    if !sales.more {
+                Ok(changes) => {
+                    lock(catalog).apply_remote_changes(market, &changes)?;
+                    if !changes.more {
                         self.last_pull.insert(market.clone(), now);
                         return Ok(());
                     }
@@ -323,17 +323,20 @@ impl<M: Marketplace> Engine<M> {
             self.step(Step::Answered(op.name()))?;
             lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
             self.step(Step::Finished(op.name()))?;
+            // Settling a doubt changes what is in flight: the next round reads it afresh.
+            let settled_doubt = !lane.lane.in_flight.is_empty();
             // The lane as the catalog now has it, without reading it back.
             match outcome {
                 LaneOutcome::Confirmed(confirmed) => {
                     round.confirmed += 1;
                     lane.lane.confirmed = confirmed;
-                    if op == Operation::Reconcile {
-                        lane.lane.in_flight.clear();
-                        lane.operations.clear();
+                    if settled_doubt {
+                        return Ok(());
                     }
                 }
-                LaneOutcome::Unknown { next_attempt } | LaneOutcome::Retry { next_attempt } => {
+                LaneOutcome::Unknown { next_attempt }
+                | LaneOutcome::Retry { next_attempt }
+                | LaneOutcome::LookUp { next_attempt } => {
                     wake_at(round, next_attempt);
                     return Ok(());
                 }
@@ -447,7 +450,10 @@ impl<M: Marketplace> Engine<M> {
                 reason: reason.clone(),
                 confirmed: lane.lane.confirmed.clone(),
             },
-            Failure::Unknown | Failure::Gone => LaneOutcome::Unknown {
+            Failure::Unknown => LaneOutcome::Unknown {
+                next_attempt: self.next_attempt(lane, &failure),
+            },
+            Failure::Gone => LaneOutcome::LookUp {
                 next_attempt: self.next_attempt(lane, &failure),
             },
             Failure::Retry | Failure::RateLimited { .. } | Failure::NeedsSignIn => {

@@ -17,6 +17,7 @@
 //! The same seed gives the same trace ([`Report::trace`]).
 
 pub mod clock;
+pub mod crash;
 pub mod shop;
 
 use std::collections::BTreeMap;
@@ -93,8 +94,40 @@ impl Report {
 pub enum SimError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot make a temporary folder: {0}")]
+    #[error("cannot use a file of the simulation: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Scenario(String),
+}
+
+/// Runs `seeds` on every core, calling `done` with each report as it comes (in no fixed
+/// order). A seed whose simulation cannot even run (no temporary folder) reports that
+/// as its violation.
+pub fn simulate_many(
+    seeds: std::ops::RangeInclusive<u64>,
+    config: &Config,
+    done: impl Fn(Report) + Sync,
+) {
+    let next = std::sync::atomic::AtomicU64::new(*seeds.start());
+    let last = *seeds.end();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let seed = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if seed > last {
+                        return;
+                    }
+                    done(simulate(seed, config).unwrap_or_else(|e| Report {
+                        seed,
+                        violations: vec![format!("the simulation could not run: {e}")],
+                        ..Report::default()
+                    }));
+                }
+            });
+        }
+    });
 }
 
 /// Rounds the drain may take before the queue counts as stuck.
@@ -124,8 +157,12 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
         tempfile::tempdir()?
     };
     let clock = VirtualClock::new();
-    let mut catalog =
-        Catalog::open_with_clock(&dir.path().join("sim.db"), Box::new(clock.clone()))?;
+    let mut ids = ChaCha8Rng::seed_from_u64(seed ^ 0x1d5);
+    let mut catalog = Catalog::open_with(
+        &dir.path().join("sim.db"),
+        Box::new(clock.clone()),
+        Some(Box::new(move || ids.random())),
+    )?;
     let coop = catalog.add_cooperative(&CooperativeForm {
         name: "Taacchabouna".into(),
     })?;
@@ -211,12 +248,7 @@ impl World {
             self.markets.clone(),
             Box::new(self.clock.clone()),
             Box::new(move || random.random()),
-        );
-        let engine = match engine {
-            Ok(e) => e,
-            Err(EngineError::Store(e)) => return Err(e.into()),
-            Err(EngineError::Stopped(_)) => unreachable!("no hook yet"),
-        };
+        )?;
         Ok(engine.with_hook(Box::new(move |_step| {
             !crash_rng
                 .lock()
@@ -442,76 +474,105 @@ impl World {
         Ok(())
     }
 
-    /// The checks every seed must pass.
     fn check(&mut self) -> Result<(), SimError> {
-        let lanes = self.catalog().sync_lanes()?;
-        let mut hasher = DefaultHasher::new();
-        for (id, market) in &self.markets {
-            let shop = market.shop();
-            self.report.requests += shop.requests;
-            shop.trace.hash(&mut hasher);
-            for v in &shop.violations {
-                self.report.violations.push(format!("{id}: {v}"));
-            }
-            let mut by_product: BTreeMap<ProductId, usize> = BTreeMap::new();
-            for (remote, l) in shop.listings.iter().filter(|(_, l)| !l.deleted) {
-                *by_product.entry(l.origin).or_default() += 1;
-                let mut hashes: Vec<_> = l.images.iter().map(|(_, h)| h).collect();
-                hashes.sort();
-                if hashes.windows(2).any(|w| w[0] == w[1]) {
-                    self.report
-                        .violations
-                        .push(format!("{id}: listing {remote} holds a photo twice"));
-                }
-            }
-            for (product, n) in by_product.into_iter().filter(|(_, n)| *n > 1) {
-                self.report
-                    .violations
-                    .push(format!("{id}: {n} listings for product {product}"));
-            }
-        }
-        self.report.trace = hasher.finish();
-        for lane in &lanes {
-            match lane_status(lane, None) {
-                LaneStatus::Failed { .. } => {
-                    self.report.failed += 1;
-                    continue;
-                }
-                LaneStatus::Sent => {}
-                other => {
-                    self.report
-                        .violations
-                        .push(format!("{:?} still {other:?} after the drain", lane.key));
-                }
-            }
-            let shop = self.markets[&lane.key.marketplace].shop();
-            let remote = shop
-                .listings
-                .values()
-                .find(|l| !l.deleted && l.origin == lane.key.product);
-            let want = lane.lane.desired.as_ref();
-            let same = match (want, remote) {
-                (None, None) => true,
-                (Some(w), Some(r)) => {
-                    r.text == w.text
-                        && r.price == w.price
-                        && r.quantity == w.quantity
-                        && r.images.iter().map(|(_, h)| h).eq(w.photos.iter())
-                        && r.published == w.goes_live()
-                }
-                _ => false,
-            };
-            if same {
-                self.report.in_step += 1;
-            } else {
-                self.report.violations.push(format!(
-                    "lost change on {} for {}: want {want:?}, the marketplace shows {remote:?}",
-                    lane.key.marketplace, lane.key.product
-                ));
-            }
-        }
+        let checked = check(&self.catalog(), &self.markets)?;
+        self.report.violations.extend(checked.violations);
+        self.report.trace = checked.trace;
+        self.report.requests = checked.requests;
+        self.report.failed = checked.failed;
+        self.report.in_step = checked.in_step;
         Ok(())
     }
+}
+
+/// What [`check`] found.
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    pub violations: Vec<String>,
+    pub trace: u64,
+    pub requests: usize,
+    pub failed: usize,
+    pub in_step: usize,
+}
+
+/// The checks every seed (and every crash point) must pass once the queue has drained:
+/// no listing or photo twice, every lane in step with the wish or visibly failed, and
+/// every rule the shops saw broken.
+pub fn check(
+    catalog: &Catalog,
+    markets: &BTreeMap<MarketplaceId, SimMarket>,
+) -> Result<Checked, StoreError> {
+    let mut checked = Checked::default();
+    let mut hasher = DefaultHasher::new();
+    for (id, market) in markets {
+        let shop = market.shop();
+        checked.requests += shop.requests;
+        shop.trace.hash(&mut hasher);
+        for v in &shop.state.violations {
+            checked.violations.push(format!("{id}: {v}"));
+        }
+        let mut by_product: BTreeMap<ProductId, usize> = BTreeMap::new();
+        for (remote, l) in shop.state.listings.iter().filter(|(_, l)| !l.deleted) {
+            *by_product.entry(l.origin).or_default() += 1;
+            let mut hashes: Vec<_> = l.images.iter().map(|(_, h)| h).collect();
+            hashes.sort();
+            if hashes.windows(2).any(|w| w[0] == w[1]) {
+                checked
+                    .violations
+                    .push(format!("{id}: listing {remote} holds a photo twice"));
+            }
+        }
+        for (product, n) in by_product.into_iter().filter(|(_, n)| *n > 1) {
+            checked
+                .violations
+                .push(format!("{id}: {n} listings for product {product}"));
+        }
+    }
+    checked.trace = hasher.finish();
+    for lane in catalog.sync_lanes()? {
+        match lane_status(&lane, None) {
+            LaneStatus::Failed { .. } => {
+                checked.failed += 1;
+                continue;
+            }
+            LaneStatus::Sent => {}
+            other => {
+                checked
+                    .violations
+                    .push(format!("{:?} still {other:?} after the drain", lane.key));
+            }
+        }
+        let Some(market) = markets.get(&lane.key.marketplace) else {
+            continue;
+        };
+        let shop = market.shop();
+        let remote = shop
+            .state
+            .listings
+            .values()
+            .find(|l| !l.deleted && l.origin == lane.key.product);
+        let want = lane.lane.desired.as_ref();
+        let same = match (want, remote) {
+            (None, None) => true,
+            (Some(w), Some(r)) => {
+                r.text == w.text
+                    && r.price == w.price
+                    && r.quantity == w.quantity
+                    && r.images.iter().map(|(_, h)| h).eq(w.photos.iter())
+                    && r.published == w.goes_live()
+            }
+            _ => false,
+        };
+        if same {
+            checked.in_step += 1;
+        } else {
+            checked.violations.push(format!(
+                "lost change on {} for {}: want {want:?}, the marketplace shows {remote:?}",
+                lane.key.marketplace, lane.key.product
+            ));
+        }
+    }
+    Ok(checked)
 }
 
 /// A change the catalog refuses (a photo too many, an archived product) is the artisan's

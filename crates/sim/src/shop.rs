@@ -11,17 +11,19 @@
 //! and every rule the engine broke, for the simulation's checks.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use hanout_domain::Clock;
 use hanout_domain::{PhotoHash, Price, ProductId, Timestamp};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteId, RemoteImageId, Reply,
-    Request, Sale, Sales,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
+    RemoteImageId, Reply, Request, Sale,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::clock::VirtualClock;
@@ -70,7 +72,7 @@ impl Default for Faults {
 }
 
 /// A listing as the marketplace holds it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteListing {
     /// The product it was made for: the simulation's ground truth, never shown to the
     /// engine.
@@ -85,12 +87,30 @@ pub struct RemoteListing {
     pub deleted: bool,
 }
 
-/// A marketplace's whole state.
-pub struct Shop {
-    pub kind: Kind,
+/// What a marketplace keeps: it survives the engine's process (see [`SimMarket::save`]).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ShopState {
     pub listings: BTreeMap<u64, RemoteListing>,
     next_id: u64,
-    sales: Vec<Sale>,
+    /// Sales and website edits, in order: what `changes_since` pages through.
+    events: Vec<Event>,
+    /// Every rule the engine broke.
+    pub violations: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Event {
+    Sale(Sale),
+    Changed(RemoteId),
+}
+
+/// A marketplace: what it keeps, and how its network behaves.
+pub struct Shop {
+    pub kind: Kind,
+    pub state: ShopState,
+    /// Where [`ShopState`] is written after every change, if anywhere. A shop kept in a
+    /// file serves engines on the real clock: it keeps no rate limit in virtual time.
+    file: Option<PathBuf>,
     pub faults: Faults,
     pub offline: bool,
     rng: ChaCha8Rng,
@@ -99,8 +119,6 @@ pub struct Shop {
     retry_deadline: Option<Timestamp>,
     /// Requests in the current second, for the Etsy-like rate limit.
     second: (i64, u32),
-    /// Every rule the engine broke.
-    pub violations: Vec<String>,
     /// One line per request: what the same seed must repeat exactly.
     pub trace: Vec<String>,
     pub requests: usize,
@@ -117,16 +135,17 @@ impl SimMarket {
     pub fn new(kind: Kind, seed: u64, clock: VirtualClock) -> SimMarket {
         SimMarket(Arc::new(Mutex::new(Shop {
             kind,
-            listings: BTreeMap::new(),
-            next_id: 1000,
-            sales: Vec::new(),
+            state: ShopState {
+                next_id: 1000,
+                ..ShopState::default()
+            },
+            file: None,
             faults: Faults::default(),
             offline: false,
             rng: ChaCha8Rng::seed_from_u64(seed),
             clock,
             retry_deadline: None,
             second: (0, 0),
-            violations: Vec::new(),
             trace: Vec::new(),
             requests: 0,
         })))
@@ -134,6 +153,21 @@ impl SimMarket {
 
     pub fn shop(&self) -> MutexGuard<'_, Shop> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A shop kept in `file`, so that it outlives the engine's process: read from it if
+    /// it exists, written to it (atomically) after every change.
+    pub fn persistent(kind: Kind, file: &Path, clock: VirtualClock) -> std::io::Result<SimMarket> {
+        let market = SimMarket::new(kind, 0, clock);
+        {
+            let mut shop = market.shop();
+            shop.faults = Faults::NONE;
+            if file.exists() {
+                shop.state = serde_json::from_slice(&std::fs::read(file)?)?;
+            }
+            shop.file = Some(file.to_owned());
+        }
+        Ok(market)
     }
 }
 
@@ -157,8 +191,20 @@ fn status(code: u16, message: &str) -> Reply {
 
 impl Shop {
     fn id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+        self.state.next_id += 1;
+        self.state.next_id
+    }
+
+    /// Writes what the shop keeps, when it is kept in a file. A shop that cannot keep
+    /// what it did is a broken test bench: say so loudly.
+    fn save(&self) {
+        if let Some(file) = &self.file {
+            let tmp = file.with_extension("tmp");
+            let bytes = serde_json::to_vec(&self.state).expect("a shop's state is plain data");
+            std::fs::write(&tmp, bytes)
+                .and_then(|()| std::fs::rename(&tmp, file))
+                .expect("the shop's file can be written");
+        }
     }
 
     /// Time passes on the wire, then the dice decide.
@@ -172,13 +218,13 @@ impl Shop {
             return Fate::Fail(Reply::NotSent);
         }
         if let Some(deadline) = self.retry_deadline.filter(|d| now < *d) {
-            self.violations.push(format!(
+            self.state.violations.push(format!(
                 "{what} at {} before Retry-After {}",
                 now.millis(),
                 deadline.millis()
             ));
         }
-        if self.kind == Kind::Etsy {
+        if self.kind == Kind::Etsy && self.file.is_none() {
             let second = now.millis() / 1000;
             self.second = if self.second.0 == second {
                 (second, self.second.1 + 1)
@@ -216,11 +262,11 @@ impl Shop {
 
     fn live(&mut self, remote: Option<&RemoteId>) -> Result<(u64, &mut RemoteListing), Reply> {
         let id = remote.and_then(|r| r.as_str().parse::<u64>().ok());
-        match id.and_then(|id| self.listings.get_mut(&id).map(|l| (id, l))) {
+        match id.and_then(|id| self.state.listings.get_mut(&id).map(|l| (id, l))) {
             Some((id, l)) if !l.deleted => Ok((id, l)),
             Some(_) => Err(status(404, "listing not found")),
             None => {
-                self.violations.push(format!(
+                self.state.violations.push(format!(
                     "a request for a listing that was never created: {remote:?}"
                 ));
                 Err(status(404, "listing not found"))
@@ -243,6 +289,7 @@ impl Shop {
                 }
                 if kind == Kind::Woo {
                     let existing = self
+                        .state
                         .listings
                         .iter()
                         .find(|(_, l)| !l.deleted && l.sku == Some(req.sku))
@@ -252,7 +299,7 @@ impl Shop {
                     }
                 }
                 let id = self.id();
-                self.listings.insert(
+                self.state.listings.insert(
                     id,
                     RemoteListing {
                         origin: req.sku,
@@ -357,7 +404,7 @@ impl Shop {
     /// What the adapters do: by id, else by SKU, else (Etsy, whose SKU comes later) the
     /// unclaimed draft with the create's words, price and stock.
     fn look_up(&self, q: &LookUp<'_>) -> Option<Found> {
-        let live = self.listings.iter().filter(|(_, l)| !l.deleted);
+        let live = self.state.listings.iter().filter(|(_, l)| !l.deleted);
         if let Some(id) = q.remote_id {
             return live
                 .filter(|(i, _)| i.to_string() == id.as_str())
@@ -366,6 +413,7 @@ impl Shop {
         }
         let unclaimed = |i: &u64| !q.claimed.contains(&RemoteId::new(i.to_string()));
         if let Some((i, l)) = self
+            .state
             .listings
             .iter()
             .find(|(i, l)| !l.deleted && l.sku == Some(q.sku) && unclaimed(i))
@@ -395,40 +443,48 @@ impl Shop {
     /// A buyer buys one of a live listing, if there is one: returns the product sold.
     pub fn buy(&mut self, pick: usize) -> Option<ProductId> {
         let live: Vec<u64> = self
+            .state
             .listings
             .iter()
             .filter(|(_, l)| !l.deleted && l.published && l.quantity > 0)
             .map(|(i, _)| *i)
             .collect();
         let id = *live.get(pick % live.len().max(1))?;
-        let l = self.listings.get_mut(&id)?;
+        let l = self.state.listings.get_mut(&id)?;
         l.quantity -= 1;
         if l.quantity == 0 && self.kind == Kind::Etsy {
             l.published = false;
         }
         let sale = Sale {
-            id: format!("order-{}", self.sales.len() + 1),
+            id: format!("order-{}", self.state.events.len() + 1),
             listing: RemoteId::new(id.to_string()),
             sku: l.sku,
             quantity: 1,
         };
         let origin = l.origin;
-        self.sales.push(sale);
+        self.state.events.push(Event::Sale(sale));
+        self.save();
         Some(origin)
     }
 
     /// The seller deletes a listing on the marketplace's website.
     pub fn delete_on_website(&mut self, pick: usize) -> Option<ProductId> {
         let live: Vec<u64> = self
+            .state
             .listings
             .iter()
             .filter(|(_, l)| !l.deleted)
             .map(|(i, _)| *i)
             .collect();
         let id = *live.get(pick % live.len().max(1))?;
-        let l = self.listings.get_mut(&id)?;
+        let l = self.state.listings.get_mut(&id)?;
         l.deleted = true;
-        Some(l.origin)
+        let origin = l.origin;
+        self.state
+            .events
+            .push(Event::Changed(RemoteId::new(id.to_string())));
+        self.save();
+        Some(origin)
     }
 }
 
@@ -444,7 +500,9 @@ impl Marketplace for SimMarket {
         match shop.fate(&what, matches!(req.op, Operation::Create { .. })) {
             Fate::Fail(reply) => Err(reply),
             Fate::Go { lose, error } => {
-                let done = shop.carry_out(&req)?;
+                let done = shop.carry_out(&req);
+                shop.save();
+                let done = done?;
                 if lose {
                     Err(Reply::Lost)
                 } else if error {
@@ -465,23 +523,32 @@ impl Marketplace for SimMarket {
         }
     }
 
-    async fn sales_since(&self, cursor: Option<&str>) -> Result<Sales, Reply> {
+    async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {
         const PAGE: usize = 20;
         let mut shop = self.shop();
-        match shop.fate(&format!("sales_since {cursor:?}"), false) {
+        match shop.fate(&format!("changes_since {cursor:?}"), false) {
             Fate::Fail(reply) => Err(reply),
             Fate::Go { lose: true, .. } => Err(Reply::Lost),
             Fate::Go { .. } => {
+                let events = &shop.state.events;
                 let from = cursor
                     .and_then(|c| c.parse::<usize>().ok())
                     .unwrap_or(0)
-                    .min(shop.sales.len());
-                let to = (from + PAGE).min(shop.sales.len());
-                Ok(Sales {
-                    sales: shop.sales[from..to].to_vec(),
+                    .min(events.len());
+                let to = (from + PAGE).min(events.len());
+                let mut changes = RemoteChanges {
+                    sales: Vec::new(),
+                    changed: Vec::new(),
                     cursor: to.to_string(),
-                    more: to < shop.sales.len(),
-                })
+                    more: to < events.len(),
+                };
+                for event in &events[from..to] {
+                    match event {
+                        Event::Sale(sale) => changes.sales.push(sale.clone()),
+                        Event::Changed(listing) => changes.changed.push(listing.clone()),
+                    }
+                }
+                Ok(changes)
             }
         }
     }

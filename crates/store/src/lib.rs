@@ -13,6 +13,7 @@ mod rows;
 mod settings;
 mod sync;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -54,7 +55,13 @@ pub struct Catalog {
     photos: PhotoFiles,
     clock: Box<dyn Clock>,
     ids: uuid::ContextV7,
+    /// Where ids take their random bits from, when not from the system: a simulation
+    /// replays a seed exactly.
+    random: Option<RefCell<Random>>,
 }
+
+/// A source of random numbers.
+pub type Random = Box<dyn FnMut() -> u64 + Send>;
 
 impl Catalog {
     /// Opens (creating if needed) the catalog at `path` and brings its schema up to date.
@@ -64,6 +71,15 @@ impl Catalog {
     }
 
     pub fn open_with_clock(path: &Path, clock: Box<dyn Clock>) -> Result<Catalog, StoreError> {
+        Self::open_with(path, clock, None)
+    }
+
+    /// Opens with a given clock, and a given source of randomness for new ids.
+    pub fn open_with(
+        path: &Path,
+        clock: Box<dyn Clock>,
+        random: Option<Random>,
+    ) -> Result<Catalog, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(dir.to_owned(), e))?;
         }
@@ -80,6 +96,7 @@ impl Catalog {
             photos: photos::photos_dir(path),
             clock,
             ids: uuid::ContextV7::new(),
+            random: random.map(RefCell::new),
         })
     }
 
@@ -90,6 +107,12 @@ impl Catalog {
     /// A new time-ordered id, made on the device before anything leaves it.
     fn new_id(&self) -> uuid::Uuid {
         let ms = u64::try_from(self.now().millis()).unwrap_or(0);
+        if let Some(random) = &self.random {
+            let mut next = random.borrow_mut();
+            let bits = (u128::from(next()) << 64) | u128::from(next());
+            let bytes: [u8; 10] = bits.to_be_bytes()[..10].try_into().unwrap_or_default();
+            return uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid();
+        }
         let ts = uuid::Timestamp::from_unix(&self.ids, ms / 1000, (ms % 1000) as u32 * 1_000_000);
         uuid::Uuid::new_v7(ts)
     }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use hanout_domain::{CooperativeId, OperationId, ProductId, ProductStatus, Timestamp};
 use hanout_sync::{
-    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, Sales, SendState,
+    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, RemoteChanges, RemoteId,
+    SendState,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,9 @@ pub enum LaneOutcome {
     Unknown { next_attempt: Timestamp },
     /// It did not happen: try again from `next_attempt`.
     Retry { next_attempt: Timestamp },
+    /// The marketplace does not know the listing any more: look it up from
+    /// `next_attempt`, instead of sending the operation again.
+    LookUp { next_attempt: Timestamp },
     /// It waits for a person, with the reason in the marketplace's words. `confirmed` is
     /// what is known of the listing now (`None` when it was deleted on the website).
     Failed {
@@ -287,15 +291,27 @@ impl Catalog {
                 id: id.to_string(),
             })?
             .0;
-        // A look-up settles every operation of its lane; anything else settles itself.
+        // A look-up settles every doubt of its lane but an edit of the words (a look-up
+        // does not read them back); anything else settles itself and its earlier sendings
+        // whose outcome was unknown.
         let settle = |tx: &Transaction<'_>| -> rusqlite::Result<usize> {
             if op == Operation::Reconcile {
                 tx.execute(
-                    "DELETE FROM sync_operation WHERE product_id = ? AND marketplace_id = ?",
+                    "DELETE FROM sync_operation WHERE product_id = ? AND marketplace_id = ? \
+                     AND NOT (state = 'unknown' AND json_extract(operation, '$.op') = 'update_fields')",
                     lane,
                 )
             } else {
-                tx.execute("DELETE FROM sync_operation WHERE id = ?", [id.to_string()])
+                tx.execute(
+                    "DELETE FROM sync_operation WHERE product_id = ?1 AND marketplace_id = ?2 \
+                     AND (id = ?3 OR (state = 'unknown' AND operation = ?4))",
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        id.to_string(),
+                        json(&op)
+                    ],
+                )
             }
         };
         let update = "UPDATE listing SET ";
@@ -323,6 +339,20 @@ impl Catalog {
                 tx.execute(
                     "UPDATE sync_operation SET state = 'unknown' WHERE id = ?",
                     [id.to_string()],
+                )?;
+                tx.execute(
+                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
+                    params![
+                        key.product.to_string(),
+                        key.marketplace.as_str(),
+                        next_attempt.millis()
+                    ],
+                )?;
+            }
+            LaneOutcome::LookUp { next_attempt } => {
+                tx.execute(
+                    "UPDATE sync_operation SET state = 'unknown', operation = ? WHERE id = ?",
+                    params![json(&Operation::Reconcile), id.to_string()],
                 )?;
                 tx.execute(
                     &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
@@ -365,60 +395,46 @@ impl Catalog {
         Ok(())
     }
 
-    /// After a restart, a request recorded as sending may or may not have left. One that
-    /// is harmless to repeat is simply forgotten (the plan sends it again); any other is
-    /// marked unknown, to be looked up before its lane sends anything else.
+    /// After a restart, a request recorded as sending may or may not have left: its
+    /// outcome is unknown, to be settled before its lane sends anything else.
     pub fn recover_operations(&mut self) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
-        let sending: Vec<(String, Json<Operation>)> = {
-            let mut stmt =
-                tx.prepare("SELECT id, operation FROM sync_operation WHERE state = 'sending'")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (id, op) in &sending {
-            if op.0.safe_to_repeat() {
-                tx.execute("DELETE FROM sync_operation WHERE id = ?", [id])?;
-            } else {
-                tx.execute(
-                    "UPDATE sync_operation SET state = 'unknown' WHERE id = ?",
-                    [id],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(sending.len())
+        Ok(self.conn.execute(
+            "UPDATE sync_operation SET state = 'unknown' WHERE state = 'sending'",
+            [],
+        )?)
     }
 
-    /// Applies pulled sales and moves the marketplace's cursor past them, in one
-    /// transaction. Each sale lowers the product's stock once (never below zero) and
-    /// marks the lane it sold on to be looked up: the marketplace changed it by itself.
-    /// Returns how many sales were new.
-    pub fn apply_sales(
+    /// Applies what was pulled from a marketplace and moves its cursor past it, in one
+    /// transaction. Each sale lowers the product's stock once (never below zero); the
+    /// lane it sold on, and the lane of any listing changed on the website, is marked to
+    /// be looked up: the marketplace changed it by itself. Returns how many sales were
+    /// new.
+    pub fn apply_remote_changes(
         &mut self,
         marketplace: &MarketplaceId,
-        sales: &Sales,
+        changes: &RemoteChanges,
     ) -> Result<usize, StoreError> {
         let now = self.now();
-        let look_ups: Vec<OperationId> = sales
-            .sales
-            .iter()
+        let mut look_up_ids: Vec<OperationId> = (0..changes.sales.len() + changes.changed.len())
             .map(|_| OperationId::from_uuid(self.new_id()))
             .collect();
         let tx = self.conn.transaction()?;
+        // The lane that holds a listing, by the id its marketplace gave it.
+        let lane_of = |listing: &RemoteId| {
+            tx.query_row(
+                "SELECT product_id FROM listing WHERE marketplace_id = ? \
+                 AND json_extract(confirmed, '$.remote_id') = ?",
+                params![marketplace.as_str(), listing.as_str()],
+                |r| r.get::<_, Parsed<ProductId>>(0),
+            )
+            .optional()
+            .map(|p| p.map(|p| p.0))
+        };
+        let mut to_look_up = Vec::new();
         let mut new = 0;
-        for (sale, look_up) in sales.sales.iter().zip(look_ups) {
+        for sale in &changes.sales {
             // By SKU, else by the listing a lane confirmed; a sale of neither is not ours
             // (a listing made on the website).
-            let by_listing = || {
-                tx.query_row(
-                    "SELECT product_id FROM listing WHERE marketplace_id = ? \
-                     AND json_extract(confirmed, '$.remote_id') = ?",
-                    params![marketplace.as_str(), sale.listing.as_str()],
-                    |r| r.get::<_, Parsed<ProductId>>(0),
-                )
-                .optional()
-            };
             let product = match sale.sku {
                 Some(sku) => tx
                     .query_row(
@@ -426,10 +442,11 @@ impl Catalog {
                         [sku.to_string()],
                         |r| r.get::<_, Parsed<ProductId>>(0),
                     )
-                    .optional()?,
-                None => by_listing()?,
+                    .optional()?
+                    .map(|p| p.0),
+                None => lane_of(&sale.listing)?,
             };
-            let Some(Parsed(product)) = product.filter(|_| sale.quantity > 0) else {
+            let Some(product) = product.filter(|_| sale.quantity > 0) else {
                 continue;
             };
             let inserted = tx.execute(
@@ -452,38 +469,43 @@ impl Catalog {
                 params![sale.quantity, now.millis(), product.to_string()],
             )?;
             log(&tx, product, ChangeKind::Updated, &["quantity"], now)?;
-            let unsettled: bool = tx.query_row(
-                "SELECT count(*) FROM sync_operation WHERE product_id = ? AND marketplace_id = ? \
-                 AND operation = ?",
-                params![
-                    product.to_string(),
-                    marketplace.as_str(),
-                    json(&Operation::Reconcile)
-                ],
+            to_look_up.push(product);
+        }
+        for listing in &changes.changed {
+            to_look_up.extend(lane_of(listing)?);
+        }
+        for product in to_look_up {
+            let lane = params![
+                product.to_string(),
+                marketplace.as_str(),
+                json(&Operation::Reconcile)
+            ];
+            let pending: bool = tx.query_row(
+                "SELECT count(*) FROM sync_operation WHERE product_id = ?1 AND marketplace_id = ?2 \
+                 AND operation = ?3",
+                lane,
                 |r| r.get(0),
             )?;
-            let lane_exists: bool = tx.query_row(
-                "SELECT count(*) FROM listing WHERE product_id = ? AND marketplace_id = ?",
+            let exists: bool = tx.query_row(
+                "SELECT count(*) FROM listing WHERE product_id = ?1 AND marketplace_id = ?2 \
+                 AND confirmed IS NOT NULL",
                 params![product.to_string(), marketplace.as_str()],
                 |r| r.get(0),
             )?;
-            if lane_exists && !unsettled {
+            if exists && !pending {
+                let id = look_up_ids
+                    .pop()
+                    .ok_or_else(|| StoreError::Damaged("ids".into()))?;
                 tx.execute(
                     "INSERT INTO sync_operation (id, product_id, marketplace_id, operation, state, created_at) \
-                     VALUES (?, ?, ?, ?, 'unknown', ?)",
-                    params![
-                        look_up.to_string(),
-                        product.to_string(),
-                        marketplace.as_str(),
-                        json(&Operation::Reconcile),
-                        now.millis()
-                    ],
+                     VALUES (?4, ?1, ?2, ?3, 'unknown', ?5)",
+                    params![product.to_string(), marketplace.as_str(), json(&Operation::Reconcile), id.to_string(), now.millis()],
                 )?;
             }
         }
         tx.execute(
             "UPDATE marketplace SET pull_cursor = ?, last_sync_at = ? WHERE id = ?",
-            params![sales.cursor, now.millis(), marketplace.as_str()],
+            params![changes.cursor, now.millis(), marketplace.as_str()],
         )?;
         tx.commit()?;
         Ok(new)

@@ -70,10 +70,12 @@ pub struct Sale {
     pub quantity: u32,
 }
 
-/// Sales after a cursor, and the cursor that follows them.
+/// What happened on the marketplace after a cursor, and the cursor that follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sales {
+pub struct RemoteChanges {
     pub sales: Vec<Sale>,
+    /// Listings changed on the marketplace's website (edited, deleted): each is looked up.
+    pub changed: Vec<RemoteId>,
     pub cursor: String,
     /// More pages wait after this one.
     pub more: bool,
@@ -89,6 +91,10 @@ pub trait Marketplace {
     /// Finds a listing: `Ok(None)` when the marketplace has none like it.
     fn look_up(&self, look_up: LookUp<'_>) -> impl Future<Output = Result<Option<Found>, Reply>>;
 
-    /// Sales after `cursor` (all of them from `None`), oldest first.
-    fn sales_since(&self, cursor: Option<&str>) -> impl Future<Output = Result<Sales, Reply>>;
+    /// Sales and listings changed on the website after `cursor` (from the start with
+    /// `None`), oldest first.
+    fn changes_since(
+        &self,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = Result<RemoteChanges, Reply>>;
 }

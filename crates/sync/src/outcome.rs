@@ -27,8 +27,8 @@ pub enum Reply {
 pub enum Failure {
     /// Try the same operation again later: nothing happened, or repeating is harmless.
     Retry,
-    /// It may or may not have happened, and sending it again could duplicate it: look it
-    /// up before anything else is sent in its lane.
+    /// It may or may not have happened: settle it before anything else is sent in its
+    /// lane (send it again if that is harmless, else look it up).
     Unknown,
     /// Too many requests: wait at least `retry_after` (when the marketplace said).
     RateLimited { retry_after: Option<Duration> },
@@ -62,18 +62,12 @@ impl Operation {
 
 /// Classifies a failed reply to `op`. A success (2xx) is not a failure: `None`.
 pub fn classify(op: &Operation, reply: &Reply) -> Option<Failure> {
-    // A request that may have been carried out is harmless to resend only if repeating it
-    // is; otherwise its outcome is unknown until looked up.
-    let maybe_done = || {
-        if op.safe_to_repeat() {
-            Failure::Retry
-        } else {
-            Failure::Unknown
-        }
-    };
+    // A request that may have been carried out is unknown, whatever it was: even one that
+    // is harmless to repeat must be settled (sent again, or looked up) before the lane
+    // moves on, or a later wish could leave its effect standing unseen.
     Some(match reply {
         Reply::NotSent => Failure::Retry,
-        Reply::Lost => maybe_done(),
+        Reply::Lost => Failure::Unknown,
         Reply::Status {
             code: 200..=299, ..
         } => return None,
@@ -105,9 +99,9 @@ pub fn classify(op: &Operation, reply: &Reply) -> Option<Failure> {
         // Etsy has answered 500 while still creating the listing.
         Reply::Status {
             code: 500..=599, ..
-        } => maybe_done(),
+        } => Failure::Unknown,
         // 1xx and 3xx are not answers a marketplace API gives: treat as not knowing.
-        Reply::Status { .. } => maybe_done(),
+        Reply::Status { .. } => Failure::Unknown,
     })
 }
 
@@ -194,10 +188,10 @@ mod tests {
             (&create, status(201), None),
             (&create, Reply::NotSent, Some(Failure::Retry)),
             (&create, Reply::Lost, Some(Failure::Unknown)),
-            (&stock, Reply::Lost, Some(Failure::Retry)),
+            (&stock, Reply::Lost, Some(Failure::Unknown)),
             (&create, status(500), Some(Failure::Unknown)),
             (&create, status(503), Some(Failure::Unknown)),
-            (&stock, status(502), Some(Failure::Retry)),
+            (&stock, status(502), Some(Failure::Unknown)),
             (&stock, status(400), rejected("status 400")),
             (&create, status(404), rejected("status 404")),
             (&stock, status(404), Some(Failure::Gone)),
@@ -205,7 +199,7 @@ mod tests {
             (&stock, status(409), Some(Failure::Retry)),
             (&stock, status(401), Some(Failure::NeedsSignIn)),
             (&stock, status(403), Some(Failure::NeedsSignIn)),
-            (&stock, status(302), Some(Failure::Retry)),
+            (&stock, status(302), Some(Failure::Unknown)),
             (&create, status(302), Some(Failure::Unknown)),
             (
                 &stock,

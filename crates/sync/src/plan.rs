@@ -169,7 +169,8 @@ fn under_way(in_flight: &[InFlight]) -> UnderWay {
 /// | # | under way                   | desired | confirmed | operations                                  |
 /// |---|-----------------------------|---------|-----------|---------------------------------------------|
 /// | 1 | a `Reconcile` being sent    | any     | any       | none: wait for what it finds                |
-/// | 2 | any operation `Unknown`     | any     | any       | `Reconcile`, alone                          |
+/// | 2 | an unsafe op or a look-up `Unknown` | any | any   | `Reconcile`, alone                          |
+/// | 2'| only safe ops `Unknown`     | any     | some      | the first of them again, alone: its outcome settles the doubt |
 /// | 3 | a `Create`/`Delist` sent    | any     | any       | none: wait, the remote id hangs on it       |
 /// | 4 | edits or nothing            | none    | none      | none                                        |
 /// | 5 | edits or nothing            | none    | some      | `Delist`, alone (no edits before it)        |
@@ -197,7 +198,8 @@ pub fn plan(
 ) -> Vec<Operation> {
     match (under_way(in_flight), desired, confirmed) {
         (UnderWay::LookUp, _, _) => Vec::new(),
-        (UnderWay::Unknown, _, _) => vec![Operation::Reconcile],
+        (UnderWay::Unknown, _, None) => vec![Operation::Reconcile],
+        (UnderWay::Unknown, _, Some(_)) => vec![settle_unknown(in_flight)],
         (UnderWay::Existence, _, _) => Vec::new(),
         (UnderWay::Edits, None, None) => Vec::new(),
         (UnderWay::Edits, None, Some(_)) => vec![Operation::Delist],
@@ -207,6 +209,19 @@ pub fn plan(
             quantity: want.quantity,
         }],
         (UnderWay::Edits, Some(want), Some(have)) => differences(want, have, in_flight),
+    }
+}
+
+/// Rows 2 and 2' of [`plan`]'s table. An operation that is harmless to repeat carries
+/// its absolute target: sending it again tells what the marketplace holds. Anything else
+/// (a create, an upload, a listing changed by a sale) needs a look-up.
+fn settle_unknown(in_flight: &[InFlight]) -> Operation {
+    let mut unknown = in_flight.iter().filter(|i| i.state == SendState::Unknown);
+    let first = unknown.clone().next().map(|i| &i.op);
+    let look_up = unknown.any(|i| !i.op.safe_to_repeat() || i.op == Operation::Reconcile);
+    match first {
+        Some(op) if !look_up => op.clone(),
+        _ => Operation::Reconcile,
     }
 }
 

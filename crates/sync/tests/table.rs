@@ -97,7 +97,7 @@ fn an_unknown_create_of_a_listing_no_longer_wanted_is_looked_up_first() {
 }
 
 #[test]
-fn any_unknown_outcome_is_looked_up_before_anything_else() {
+fn an_unknown_create_or_upload_is_looked_up_before_anything_else() {
     // Etsy appends on upload: sending it again could show the photo twice.
     let t = tajine();
     let more = Listing {
@@ -110,11 +110,38 @@ fn any_unknown_outcome_is_looked_up_before_anything_else() {
         &[unknown(upload(2, 1)), sending(price_and_stock(&more))],
         &[Operation::Reconcile],
     );
+    // A look-up a sale asked for stays one, even beside an edit in doubt.
+    check(
+        Some(&more),
+        Some(&confirmed(&t)),
+        &[
+            unknown(price_and_stock(&more)),
+            unknown(Operation::Reconcile),
+        ],
+        &[Operation::Reconcile],
+    );
+}
+
+#[test]
+fn an_unknown_edit_is_sent_again_before_anything_else() {
+    // Its target is absolute: sending it again settles whether it happened, even if the
+    // wish has moved on since (a later plan undoes it if need be).
+    let t = tajine();
+    let more = Listing {
+        price: dirhams(150),
+        ..t.clone()
+    };
+    check(
+        Some(&t),
+        Some(&confirmed(&t)),
+        &[unknown(price_and_stock(&more))],
+        &[price_and_stock(&more)],
+    );
     check(
         None,
         Some(&confirmed(&t)),
         &[unknown(Operation::Delist)],
-        &[Operation::Reconcile],
+        &[Operation::Delist],
     );
 }
 
