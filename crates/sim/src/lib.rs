@@ -214,7 +214,7 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
 }
 
 /// A stand-in for a processed photo: distinct bytes, so a distinct hash.
-fn sample_photo(n: u32) -> Processed {
+pub fn sample_photo(n: u32) -> Processed {
     let rendition = |side: u32| Rendition {
         jpeg: format!("simulated photo {n} at {side} px").into_bytes(),
         width: side,
