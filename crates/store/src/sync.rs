@@ -291,14 +291,20 @@ impl Catalog {
                 id: id.to_string(),
             })?
             .0;
-        // A look-up settles every doubt of its lane but an edit of the words (a look-up
-        // does not read them back); anything else settles itself and its earlier sendings
-        // whose outcome was unknown.
+        // A look-up settles every doubt of its lane but, while the listing is there, an
+        // edit of the words (a look-up does not read them back); anything else settles
+        // itself and its earlier sendings whose outcome was unknown.
+        let listing_is_there = matches!(outcome, LaneOutcome::Confirmed(Some(_)));
         let settle = |tx: &Transaction<'_>| -> rusqlite::Result<usize> {
-            if op == Operation::Reconcile {
+            if op == Operation::Reconcile && listing_is_there {
                 tx.execute(
                     "DELETE FROM sync_operation WHERE product_id = ? AND marketplace_id = ? \
                      AND NOT (state = 'unknown' AND json_extract(operation, '$.op') = 'update_fields')",
+                    lane,
+                )
+            } else if op == Operation::Reconcile {
+                tx.execute(
+                    "DELETE FROM sync_operation WHERE product_id = ? AND marketplace_id = ?",
                     lane,
                 )
             } else {
