@@ -19,7 +19,7 @@ use hanout_domain::{Clock, Timestamp};
 use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError};
 use hanout_sync::{
     Backoff, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply, Request,
-    classify, confirm, plan, reconcile,
+    classify, confirm, reconcile,
 };
 
 pub use budget::Budget;
@@ -470,18 +470,4 @@ pub const GONE: &str = "deleted on the marketplace: create it again, or take it 
 
 fn wake_at(round: &mut Round, at: Timestamp) {
     round.next_wake = Some(round.next_wake.map_or(at, |w| w.min(at)));
-}
-
-trait Planned {
-    fn plan(&self) -> Vec<Operation>;
-}
-
-impl Planned for LaneState {
-    fn plan(&self) -> Vec<Operation> {
-        plan(
-            self.lane.desired.as_ref(),
-            self.lane.confirmed.as_ref(),
-            &self.lane.in_flight,
-        )
-    }
 }

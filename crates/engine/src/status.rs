@@ -2,7 +2,7 @@
 
 use hanout_domain::Timestamp;
 use hanout_store::{Catalog, LaneState, MarketplaceAccount, PhotoSize, StoreError};
-use hanout_sync::{LaneKey, Operation, SendState, plan};
+use hanout_sync::{LaneKey, Operation, SendState};
 use serde::{Deserialize, Serialize};
 
 /// Where one product stands on one marketplace.
@@ -38,18 +38,18 @@ pub struct SyncStatus {
     pub lanes: Vec<(LaneKey, LaneStatus)>,
 }
 
-/// One lane's status, from its state and its marketplace account.
-pub fn lane_status(lane: &LaneState, account: Option<&MarketplaceAccount>) -> LaneStatus {
+/// One lane's status, from its state, what it plans to send (`ops`, from
+/// [`LaneState::plan`]) and its marketplace account.
+pub fn lane_status(
+    lane: &LaneState,
+    ops: &[Operation],
+    account: Option<&MarketplaceAccount>,
+) -> LaneStatus {
     if let Some(reason) = &lane.failure {
         return LaneStatus::Failed {
             reason: reason.clone(),
         };
     }
-    let ops = plan(
-        lane.lane.desired.as_ref(),
-        lane.lane.confirmed.as_ref(),
-        &lane.lane.in_flight,
-    );
     if lane
         .lane
         .in_flight
@@ -79,18 +79,14 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
     };
     for lane in catalog.sync_lanes()? {
         let account = accounts.iter().find(|a| a.id == lane.key.marketplace);
-        let s = lane_status(&lane, account);
+        let ops = lane.plan();
+        let s = lane_status(&lane, &ops, account);
         match &s {
             LaneStatus::Failed { .. } => status.failed += 1,
             LaneStatus::Sent => {}
             _ => status.waiting += 1,
         }
         if !matches!(s, LaneStatus::Failed { .. }) {
-            let ops = plan(
-                lane.lane.desired.as_ref(),
-                lane.lane.confirmed.as_ref(),
-                &lane.lane.in_flight,
-            );
             status.changes += ops.len();
             for op in &ops {
                 if let Operation::UploadPhoto { hash, .. } = op {

@@ -13,7 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use hanout_domain::{ArtisanForm, CooperativeForm, Lang, ProductForm, ProductId};
 use hanout_engine::{Budget, Engine, EngineError, Hook, Step};
 use hanout_store::{Catalog, StoreError};
-use hanout_sync::{MarketplaceId, plan};
+use hanout_sync::MarketplaceId;
 
 use crate::clock::VirtualClock;
 use crate::shop::{Kind, SimMarket};
@@ -37,7 +37,7 @@ const MARKET: &str = "etsy:crash";
 /// Rounds before a queue with no faults counts as stuck.
 const ROUNDS: usize = 100;
 
-fn market() -> MarketplaceId {
+fn market_id() -> MarketplaceId {
     MarketplaceId::new(MARKET)
 }
 
@@ -48,10 +48,7 @@ fn open(
     // The real clock: each process is a real run, and ids stay time-ordered across them.
     let catalog = Catalog::open(db)?;
     let market = SimMarket::persistent(Kind::Etsy, shop, VirtualClock::new())?;
-    Ok((
-        Mutex::new(catalog),
-        [(crate::crash::market(), market)].into(),
-    ))
+    Ok((Mutex::new(catalog), [(market_id(), market)].into()))
 }
 
 /// Runs rounds until nothing is left to send. `hook` may stop the engine at any step.
@@ -61,7 +58,7 @@ pub fn run_engine(db: &Path, shop: &Path, hook: Option<Hook>) -> Result<Checked,
     // No backoff and no budget to wait out: the shop has no faults, and the test should
     // not wait on a wall clock.
     let mut engine = Engine::new(&catalog, markets.clone(), Box::new(clock), Box::new(|| 0))?
-        .with_budget(&market(), Budget::new(10_000, 1_000_000));
+        .with_budget(&market_id(), Budget::new(10_000, 1_000_000));
     if let Some(hook) = hook {
         engine = engine.with_hook(hook);
     }
@@ -95,7 +92,7 @@ pub fn prepare(db: &Path, shop: &Path, operation: &str) -> Result<(), SimError> 
             cooperative: coop.id.to_string(),
             nia: String::new(),
         })?;
-        c.add_marketplace(&market(), coop.id, "etsy", "Etsy")?;
+        c.add_marketplace(&market_id(), coop.id, "etsy", "Etsy")?;
         let form = ProductForm {
             titles: [(Lang::Fr, "Tapis de Taznakht".to_owned())].into(),
             category: "carpets".into(),
@@ -110,7 +107,7 @@ pub fn prepare(db: &Path, shop: &Path, operation: &str) -> Result<(), SimError> 
             c.add_photo(id, &sample_photo(n), &[], "")?;
         }
         // Publishing waits for its own scenario.
-        c.set_listing(id, &market(), true, operation != "publish")?;
+        c.set_listing(id, &market_id(), true, operation != "publish")?;
         id
     };
     if operation != "create" {
@@ -125,15 +122,9 @@ pub fn prepare(db: &Path, shop: &Path, operation: &str) -> Result<(), SimError> 
     let (catalog, _) = open(db, shop)?;
     let c = catalog.lock().unwrap_or_else(PoisonError::into_inner);
     let lanes = c.sync_lanes()?;
-    let next = lanes.first().and_then(|l| {
-        plan(
-            l.lane.desired.as_ref(),
-            l.lane.confirmed.as_ref(),
-            &l.lane.in_flight,
-        )
+    let next = lanes
         .first()
-        .map(|op| op.name())
-    });
+        .and_then(|l| l.plan().first().map(|op| op.name()));
     match next {
         Some(name) if name == operation => Ok(()),
         // A sale is seen only once pulled: the look-up it causes comes in the next round.
@@ -177,7 +168,7 @@ fn change_for(
         "reorder_photos" => {
             c.move_photo(product, &photos[1], 0)?;
         }
-        "publish" => c.set_listing(product, &market(), true, true)?,
+        "publish" => c.set_listing(product, &market_id(), true, true)?,
         "unpublish" => {
             form.quantity = "0".into();
             c.update_product(product, &form)?;
@@ -186,7 +177,7 @@ fn change_for(
             c.archive_product(product)?;
         }
         "reconcile" => {
-            if let Some(m) = markets.get(&market()) {
+            if let Some(m) = markets.get(&market_id()) {
                 m.shop().buy(0);
             }
         }

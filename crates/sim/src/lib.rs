@@ -346,7 +346,7 @@ impl World {
     fn queue_empty(&self) -> Result<bool, SimError> {
         Ok(self.catalog().sync_lanes()?.iter().all(|l| {
             matches!(
-                lane_status(l, None),
+                lane_status(l, &l.plan(), None),
                 LaneStatus::Sent | LaneStatus::Failed { .. }
             )
         }))
@@ -530,7 +530,7 @@ pub fn check(
     }
     checked.trace = hasher.finish();
     for lane in catalog.sync_lanes()? {
-        match lane_status(&lane, None) {
+        match lane_status(&lane, &lane.plan(), None) {
             LaneStatus::Failed { .. } => {
                 checked.failed += 1;
                 continue;

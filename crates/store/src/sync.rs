@@ -47,6 +47,17 @@ pub struct LaneState {
     pub next_attempt: Timestamp,
 }
 
+impl LaneState {
+    /// What the planner would send next in this lane, in order.
+    pub fn plan(&self) -> Vec<Operation> {
+        hanout_sync::plan(
+            self.lane.desired.as_ref(),
+            self.lane.confirmed.as_ref(),
+            &self.lane.in_flight,
+        )
+    }
+}
+
 /// What became of an operation, as the engine judged it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LaneOutcome {
@@ -322,6 +333,17 @@ impl Catalog {
         };
         let update = "UPDATE listing SET ";
         let where_lane = " WHERE product_id = ?1 AND marketplace_id = ?2";
+        // One more failure in a row; the lane waits until `next_attempt`.
+        let back_off = |tx: &Transaction<'_>, next_attempt: Timestamp| {
+            tx.execute(
+                &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
+                params![
+                    key.product.to_string(),
+                    key.marketplace.as_str(),
+                    next_attempt.millis()
+                ],
+            )
+        };
         match outcome {
             LaneOutcome::Confirmed(confirmed) => {
                 settle(&tx)?;
@@ -346,39 +368,18 @@ impl Catalog {
                     "UPDATE sync_operation SET state = 'unknown' WHERE id = ?",
                     [id.to_string()],
                 )?;
-                tx.execute(
-                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
-                    params![
-                        key.product.to_string(),
-                        key.marketplace.as_str(),
-                        next_attempt.millis()
-                    ],
-                )?;
+                back_off(&tx, *next_attempt)?;
             }
             LaneOutcome::LookUp { next_attempt } => {
                 tx.execute(
                     "UPDATE sync_operation SET state = 'unknown', operation = ? WHERE id = ?",
                     params![json(&Operation::Reconcile), id.to_string()],
                 )?;
-                tx.execute(
-                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
-                    params![
-                        key.product.to_string(),
-                        key.marketplace.as_str(),
-                        next_attempt.millis()
-                    ],
-                )?;
+                back_off(&tx, *next_attempt)?;
             }
             LaneOutcome::Retry { next_attempt } => {
                 tx.execute("DELETE FROM sync_operation WHERE id = ?", [id.to_string()])?;
-                tx.execute(
-                    &format!("{update}failures = failures + 1, next_attempt = ?3{where_lane}"),
-                    params![
-                        key.product.to_string(),
-                        key.marketplace.as_str(),
-                        next_attempt.millis()
-                    ],
-                )?;
+                back_off(&tx, *next_attempt)?;
             }
             LaneOutcome::Failed { reason, confirmed } => {
                 settle(&tx)?;

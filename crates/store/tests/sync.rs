@@ -65,24 +65,26 @@ fn listed() -> (common::Shop, LaneKey) {
     (s, key)
 }
 
-fn sale(id: &str, quantity: u32) -> Sale {
-    Sale {
-        id: id.into(),
-        listing: RemoteId::new("900"),
-        sku: None,
-        quantity,
+/// One page pulled from Etsy: a sale of listing 900 (no SKU on it, as before the
+/// inventory is sent).
+fn pulled(sale: &str, quantity: u32, cursor: &str) -> RemoteChanges {
+    RemoteChanges {
+        sales: vec![Sale {
+            id: sale.into(),
+            listing: RemoteId::new("900"),
+            sku: None,
+            quantity,
+        }],
+        changed: Vec::new(),
+        cursor: cursor.into(),
+        more: false,
     }
 }
 
 #[test]
 fn a_sale_pulled_twice_lowers_stock_once_and_never_below_zero() {
     let (mut s, key) = listed();
-    let page = RemoteChanges {
-        sales: vec![sale("order-1", 1)],
-        changed: Vec::new(),
-        cursor: "1".into(),
-        more: false,
-    };
+    let page = pulled("order-1", 1, "1");
     assert_eq!(s.catalog.apply_remote_changes(&etsy(), &page).unwrap(), 1);
     assert_eq!(s.catalog.apply_remote_changes(&etsy(), &page).unwrap(), 0);
     assert_eq!(
@@ -108,13 +110,9 @@ fn a_sale_pulled_twice_lowers_stock_once_and_never_below_zero() {
     assert_eq!(lane.lane.in_flight[0].op, Operation::Reconcile);
     assert_eq!(lane.lane.in_flight[0].state, SendState::Unknown);
 
-    let more = RemoteChanges {
-        sales: vec![sale("order-2", 5)],
-        changed: Vec::new(),
-        cursor: "2".into(),
-        more: false,
-    };
-    s.catalog.apply_remote_changes(&etsy(), &more).unwrap();
+    s.catalog
+        .apply_remote_changes(&etsy(), &pulled("order-2", 5, "2"))
+        .unwrap();
     assert_eq!(
         s.catalog
             .product(key.product)

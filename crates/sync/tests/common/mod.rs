@@ -3,8 +3,8 @@
 
 use hanout_domain::{Category, Lang, PhotoHash, Price};
 use hanout_sync::{
-    Confirmed, InFlight, Listing, ListingText, Operation, RemoteId, RemoteImageId, RemotePhoto,
-    SendState, plan,
+    Confirmed, Done, InFlight, Listing, ListingText, Operation, RemoteId, RemoteImageId,
+    RemotePhoto, SendState, confirm, plan,
 };
 
 pub fn photo(n: u8) -> PhotoHash {
@@ -120,63 +120,41 @@ impl Market {
         format!("{prefix}{}", self.next_id)
     }
 
+    /// Refuses what a marketplace (or our own rules) would refuse, then changes the lane
+    /// as [`confirm`] says a success does.
     pub fn apply(&mut self, lane: &mut Option<Confirmed>, op: &Operation) -> Result<(), String> {
         self.log.push(op.clone());
-        if let Operation::Create {
-            text,
-            price,
-            quantity,
-        } = op
-        {
-            if lane.is_some() {
-                return Err("a second create: a duplicate listing".into());
-            }
-            *lane = Some(Confirmed {
-                remote_id: RemoteId::new(self.fresh("L")),
-                text: text.clone(),
-                price: *price,
-                quantity: *quantity,
-                photos: Vec::new(),
-                published: false,
-            });
-            return Ok(());
-        }
         if *op == Operation::Reconcile {
             return Ok(());
         }
-        let Some(c) = lane.as_mut() else {
-            return Err(format!("{op:?} before its listing exists"));
-        };
-        match op {
-            Operation::UpdateFields { text } => c.text = text.clone(),
-            Operation::SetPriceAndStock { price, quantity } => {
-                c.price = *price;
-                c.quantity = *quantity;
+        let done = match (op, lane.as_ref()) {
+            (Operation::Create { .. }, Some(_)) => {
+                return Err("a second create: a duplicate listing".into());
             }
-            Operation::UploadPhoto { hash, rank } => {
+            (Operation::Create { .. }, None) => Done::Created(RemoteId::new(self.fresh("L"))),
+            (_, None) => return Err(format!("{op:?} before its listing exists")),
+            (Operation::UploadPhoto { hash, .. }, Some(c)) => {
                 if c.photos.iter().any(|p| p.hash == *hash) {
                     return Err(format!("{hash:?} uploaded twice"));
                 }
-                let remote_image_id = RemoteImageId::new(self.fresh("img"));
-                let at = (*rank).min(c.photos.len());
-                c.photos.insert(
-                    at,
-                    RemotePhoto {
-                        hash: hash.clone(),
-                        remote_image_id,
-                    },
-                );
+                Done::Uploaded(RemoteImageId::new(self.fresh("img")))
             }
-            Operation::RemovePhoto {
-                remote_image_id, ..
-            } => {
-                let before = c.photos.len();
-                c.photos.retain(|p| p.remote_image_id != *remote_image_id);
-                if c.photos.len() == before {
+            (
+                Operation::RemovePhoto {
+                    remote_image_id, ..
+                },
+                Some(c),
+            ) => {
+                if !c
+                    .photos
+                    .iter()
+                    .any(|p| p.remote_image_id == *remote_image_id)
+                {
                     return Err(format!("no photo {remote_image_id}"));
                 }
+                Done::Applied
             }
-            Operation::ReorderPhotos { order } => {
+            (Operation::ReorderPhotos { order }, Some(c)) => {
                 let mut now: Vec<_> = c.photos.iter().map(|p| &p.hash).collect();
                 let mut asked: Vec<_> = order.iter().collect();
                 now.sort();
@@ -184,24 +162,14 @@ impl Market {
                 if now != asked {
                     return Err(format!("reorder of other photos: {order:?}"));
                 }
-                let mut reordered = Vec::with_capacity(order.len());
-                for hash in order {
-                    if let Some(p) = c.photos.iter().find(|p| p.hash == *hash) {
-                        reordered.push(p.clone());
-                    }
-                }
-                c.photos = reordered;
+                Done::Applied
             }
-            Operation::Publish => {
-                if c.photos.is_empty() || c.quantity == 0 {
-                    return Err("publish without a photo or stock".into());
-                }
-                c.published = true;
+            (Operation::Publish, Some(c)) if c.photos.is_empty() || c.quantity == 0 => {
+                return Err("publish without a photo or stock".into());
             }
-            Operation::Unpublish => c.published = false,
-            Operation::Delist => *lane = None,
-            Operation::Create { .. } | Operation::Reconcile => {}
-        }
+            _ => Done::Applied,
+        };
+        *lane = confirm(lane.as_ref(), op, done).map_err(|e| e.to_string())?;
         Ok(())
     }
 
