@@ -10,9 +10,11 @@
 
 mod budget;
 mod status;
+mod syncer;
+mod trigger;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use hanout_domain::{Clock, Timestamp};
@@ -21,9 +23,13 @@ use hanout_sync::{
     Backoff, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply, Request,
     classify, confirm, reconcile,
 };
+use serde::{Deserialize, Serialize};
 
 pub use budget::Budget;
+use status::upload_bytes;
 pub use status::{LaneStatus, SyncStatus, lane_status, status};
+pub use syncer::{Signal, SyncEvent, Syncer};
+pub use trigger::{DataSaver, Held, Network, Next, Schedule, Triggers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -60,7 +66,29 @@ pub struct Round {
     /// When there is work again (a backoff or a `Retry-After` ending), if there is any
     /// that waits for time rather than a person or a connection.
     pub next_wake: Option<Timestamp>,
+    /// How far the round got through what it found to send.
+    pub progress: Progress,
 }
+
+impl Round {
+    /// Whether the round tried and reached none of the `markets`: the network is not
+    /// there, whatever the phone says.
+    pub fn reached_nobody(&self, markets: usize) -> bool {
+        self.requests > 0 && self.confirmed == 0 && self.unreachable.len() >= markets
+    }
+}
+
+/// "Sending n of m": operations and photo bytes a round sent, of those it found to send.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub changes_sent: usize,
+    pub changes: usize,
+    pub bytes_sent: u64,
+    pub bytes: u64,
+}
+
+/// Told of progress as a round goes, photo bytes included.
+pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// The sync executor for one catalog and the cooperative's marketplaces.
 pub struct Engine<M> {
@@ -73,6 +101,7 @@ pub struct Engine<M> {
     pull_every: Duration,
     last_pull: BTreeMap<MarketplaceId, Timestamp>,
     hook: Option<Hook>,
+    progress: Option<ProgressSink>,
 }
 
 fn lock(catalog: &Mutex<Catalog>) -> MutexGuard<'_, Catalog> {
@@ -81,7 +110,7 @@ fn lock(catalog: &Mutex<Catalog>) -> MutexGuard<'_, Catalog> {
     catalog.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn later(now: Timestamp, wait: Duration) -> Timestamp {
+pub(crate) fn later(now: Timestamp, wait: Duration) -> Timestamp {
     Timestamp(
         now.millis()
             .saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX)),
@@ -110,6 +139,7 @@ impl<M: Marketplace> Engine<M> {
             pull_every: Duration::from_secs(5 * 60),
             last_pull: BTreeMap::new(),
             hook: None,
+            progress: None,
         })
     }
 
@@ -122,6 +152,17 @@ impl<M: Marketplace> Engine<M> {
     pub fn with_hook(mut self, hook: Hook) -> Self {
         self.hook = Some(hook);
         self
+    }
+
+    pub fn with_progress(mut self, sink: ProgressSink) -> Self {
+        self.progress = Some(sink);
+        self
+    }
+
+    fn report(&self, progress: Progress) {
+        if let Some(sink) = &self.progress {
+            sink(progress);
+        }
     }
 
     pub fn markets(&self) -> &BTreeMap<MarketplaceId, M> {
@@ -189,16 +230,27 @@ impl<M: Marketplace> Engine<M> {
                     .insert(c.remote_id.clone());
             }
         }
-        for mut lane in lanes {
+        let now = self.clock.now();
+        let mut due = Vec::new();
+        for lane in lanes {
             if lane.failure.is_some() || !open.contains(&lane.key.marketplace) {
                 continue;
             }
-            if lane.next_attempt > self.clock.now() {
-                if !lane.plan().is_empty() {
+            let ops = lane.ahead();
+            if lane.next_attempt > now {
+                if !ops.is_empty() {
                     wake_at(&mut round, lane.next_attempt);
                 }
                 continue;
             }
+            round.progress.changes += ops.len();
+            round.progress.bytes += upload_bytes(&lock(catalog), &ops);
+            due.push(lane);
+        }
+        if round.progress.changes > 0 {
+            self.report(round.progress);
+        }
+        for mut lane in due {
             let none = BTreeSet::new();
             let owned = claimed.get(&lane.key.marketplace).unwrap_or(&none);
             self.run_lane(catalog, &mut lane, owned, &mut round).await?;
@@ -323,6 +375,11 @@ impl<M: Marketplace> Engine<M> {
             self.step(Step::Answered(op.name()))?;
             lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
             self.step(Step::Finished(op.name()))?;
+            // A lane can find more to send than the round counted (photos after a create).
+            round.progress.changes_sent += 1;
+            round.progress.changes = round.progress.changes.max(round.progress.changes_sent);
+            round.progress.bytes = round.progress.bytes.max(round.progress.bytes_sent);
+            self.report(round.progress);
             // Settling a doubt changes what is in flight: the next round reads it afresh.
             let settled_doubt = !lane.lane.in_flight.is_empty();
             // The lane as the catalog now has it, without reading it back.
@@ -406,14 +463,27 @@ impl<M: Marketplace> Engine<M> {
             }
             _ => None,
         };
+        let before = round.progress;
+        let sink = self.progress.as_deref();
+        let progress = move |sent: u64| {
+            if let Some(sink) = sink {
+                sink(Progress {
+                    bytes_sent: before.bytes_sent + sent,
+                    bytes: before.bytes.max(before.bytes_sent + sent),
+                    ..before
+                });
+            }
+        };
         let answer = client
             .send(Request {
                 sku: lane.key.product,
                 remote_id,
                 op,
                 photo: photo.as_deref(),
+                progress: &progress,
             })
             .await;
+        round.progress.bytes_sent += photo.as_ref().map_or(0, |p| p.len() as u64);
         match answer {
             Ok(done) => Ok(match confirm(confirmed, op, done) {
                 Ok(c) => LaneOutcome::Confirmed(c),

@@ -29,7 +29,7 @@ pub struct SyncStatus {
     /// Lanes with changes to send.
     pub waiting: usize,
     pub failed: usize,
-    /// Operations the planner would send now, over every lane.
+    /// Operations still to send, over every lane.
     pub changes: usize,
     /// Photo bytes still to upload.
     pub bytes_waiting: u64,
@@ -38,8 +38,8 @@ pub struct SyncStatus {
     pub lanes: Vec<(LaneKey, LaneStatus)>,
 }
 
-/// One lane's status, from its state, what it plans to send (`ops`, from
-/// [`LaneState::plan`]) and its marketplace account.
+/// One lane's status, from its state, what it still has to send (`ops`, from
+/// [`LaneState::ahead`]) and its marketplace account.
 pub fn lane_status(
     lane: &LaneState,
     ops: &[Operation],
@@ -79,7 +79,7 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
     };
     for lane in catalog.sync_lanes()? {
         let account = accounts.iter().find(|a| a.id == lane.key.marketplace);
-        let ops = lane.plan();
+        let ops = lane.ahead();
         let s = lane_status(&lane, &ops, account);
         match &s {
             LaneStatus::Failed { .. } => status.failed += 1,
@@ -88,14 +88,22 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
         }
         if !matches!(s, LaneStatus::Failed { .. }) {
             status.changes += ops.len();
-            for op in &ops {
-                if let Operation::UploadPhoto { hash, .. } = op {
-                    let path = catalog.photo_path(hash, PhotoSize::Upload);
-                    status.bytes_waiting += std::fs::metadata(path).map_or(0, |m| m.len());
-                }
-            }
+            status.bytes_waiting += upload_bytes(catalog, &ops);
         }
         status.lanes.push((lane.key, s));
     }
     Ok(status)
+}
+
+/// The bytes of the photos `ops` upload.
+pub(crate) fn upload_bytes(catalog: &Catalog, ops: &[Operation]) -> u64 {
+    ops.iter()
+        .filter_map(|op| match op {
+            Operation::UploadPhoto { hash, .. } => {
+                let path = catalog.photo_path(hash, PhotoSize::Upload);
+                Some(std::fs::metadata(path).map_or(0, |m| m.len()))
+            }
+            _ => None,
+        })
+        .sum()
 }

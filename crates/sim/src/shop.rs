@@ -488,7 +488,18 @@ impl Shop {
     }
 }
 
+/// How much of a photo an upload reports at a time, as a network stack's buffer would.
+const UPLOAD_CHUNK: usize = 16 * 1024;
+
 impl Marketplace for SimMarket {
+    async fn probe(&self) -> Result<(), Reply> {
+        match self.shop().fate("probe", false) {
+            Fate::Fail(reply) => Err(reply),
+            Fate::Go { lose: true, .. } => Err(Reply::Lost),
+            Fate::Go { .. } => Ok(()),
+        }
+    }
+
     async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
         let mut shop = self.shop();
         let what = format!(
@@ -500,6 +511,12 @@ impl Marketplace for SimMarket {
         match shop.fate(&what, matches!(req.op, Operation::Create { .. })) {
             Fate::Fail(reply) => Err(reply),
             Fate::Go { lose, error } => {
+                if let Some(photo) = req.photo {
+                    let size = photo.len();
+                    for sent in (UPLOAD_CHUNK..size).step_by(UPLOAD_CHUNK).chain([size]) {
+                        (req.progress)(sent as u64);
+                    }
+                }
                 let done = shop.carry_out(&req);
                 shop.save();
                 let done = done?;

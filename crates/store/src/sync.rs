@@ -56,6 +56,16 @@ impl LaneState {
             &self.lane.in_flight,
         )
     }
+
+    /// Everything this lane still needs, what waits for a create included: what the
+    /// artisan is told is waiting.
+    pub fn ahead(&self) -> Vec<Operation> {
+        hanout_sync::ahead(
+            self.lane.desired.as_ref(),
+            self.lane.confirmed.as_ref(),
+            &self.lane.in_flight,
+        )
+    }
 }
 
 /// What became of an operation, as the engine judged it.

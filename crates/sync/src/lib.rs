@@ -22,6 +22,7 @@
 //! - Etsy takes one title: which of the listing's languages goes there is the adapter's
 //!   choice (buyers read English or French).
 
+mod ahead;
 mod confirm;
 mod listing;
 mod market;
@@ -29,6 +30,7 @@ mod outcome;
 mod plan;
 mod reconcile;
 
+pub use ahead::ahead;
 pub use confirm::{Garbled, confirm};
 pub use listing::{
     Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,

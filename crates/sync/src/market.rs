@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Operation, RemoteId, RemoteImageId, Reply};
 
 /// One operation for one listing, with everything the adapter needs to send it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
     /// The product's id: the listing's SKU everywhere.
     pub sku: ProductId,
@@ -20,6 +20,20 @@ pub struct Request<'a> {
     pub op: &'a Operation,
     /// The upload rendition's bytes, for `UploadPhoto`.
     pub photo: Option<&'a [u8]>,
+    /// Told how many of the photo's bytes have left so far, as they leave, so that a
+    /// progress bar moves during a long upload on a slow network.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("sku", &self.sku)
+            .field("remote_id", &self.remote_id)
+            .field("op", &self.op)
+            .field("photo", &self.photo.map(<[u8]>::len))
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a successful operation made that the engine must remember.
@@ -85,6 +99,10 @@ pub struct RemoteChanges {
 /// request's worth of change and reports a failure as the [`Reply`] the wire gave, for
 /// [`crate::classify`] to judge.
 pub trait Marketplace {
+    /// Asks the marketplace whether it answers at all, with the cheapest request it has:
+    /// a phone can say it is online behind a captive portal or on a dead mast.
+    fn probe(&self) -> impl Future<Output = Result<(), Reply>>;
+
     /// Carries out one operation.
     fn send(&self, request: Request<'_>) -> impl Future<Output = Result<Done, Reply>>;
 
