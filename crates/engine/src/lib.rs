@@ -479,6 +479,7 @@ impl<M: Marketplace> Engine<M> {
                 sku: lane.key.product,
                 remote_id,
                 op,
+                photos: confirmed.map_or(&[], |c| &c.photos),
                 photo: photo.as_deref(),
                 progress: &progress,
             })

@@ -8,7 +8,7 @@ use std::future::Future;
 use hanout_domain::{Price, ProductId};
 use serde::{Deserialize, Serialize};
 
-use crate::{Operation, RemoteId, RemoteImageId, Reply};
+use crate::{Operation, RemoteId, RemoteImageId, RemotePhoto, Reply};
 
 /// One operation for one listing, with everything the adapter needs to send it.
 #[derive(Clone, Copy)]
@@ -18,6 +18,9 @@ pub struct Request<'a> {
     /// `None` only for `Create`.
     pub remote_id: Option<&'a RemoteId>,
     pub op: &'a Operation,
+    /// The listing's photos as last confirmed: which image on the marketplace is which
+    /// photo, for removing and reordering.
+    pub photos: &'a [RemotePhoto],
     /// The upload rendition's bytes, for `UploadPhoto`.
     pub photo: Option<&'a [u8]>,
     /// Told how many of the photo's bytes have left so far, as they leave, so that a

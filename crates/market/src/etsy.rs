@@ -1,0 +1,785 @@
+//! Etsy Open API v3. The traps (`../shared/notes/marketplaces.md`) and what this adapter
+//! does about each:
+//!
+//! - No idempotency, no SKU at create time: a create is never sent again blindly (the
+//!   engine looks it up); right after a create the SKU goes on with the inventory, and a
+//!   look-up matches by id, then SKU, then the unclaimed draft with the create's title,
+//!   price and stock, newest first.
+//! - An upload appends: it is never repeated blindly either. Reordering re-ranks the
+//!   images already there (`listing_image_id` with `rank`), which is safe to repeat.
+//! - Tags and materials go as one comma-separated string; titles are checked against
+//!   Etsy's rules before anything is sent, with one clear reason per rule.
+//! - Every request carries `x-api-key: keystring:secret` and a bearer token; an expired
+//!   token is refreshed, and the rotated refresh token is stored before the new access
+//!   token is used ([`Tokens`], [`TokenVault`]).
+//! - `X-Etsy-Request-Uuid` is logged with every failure; rate-limit answers carry
+//!   `Retry-After`, which the engine honours.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use hanout_domain::{Category, Clock, Lang, Price, ProductId, Timestamp};
+use hanout_sync::{
+    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
+    RemoteImageId, Reply, Request, Sale,
+};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, RequestBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::http::{self, Answer};
+
+/// Who made the cooperative's pieces, as Etsy asks on every listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhoMade {
+    IDid,
+    Collective,
+    SomeoneElse,
+}
+
+impl WhoMade {
+    fn as_str(self) -> &'static str {
+        match self {
+            WhoMade::IDid => "i_did",
+            WhoMade::Collective => "collective",
+            WhoMade::SomeoneElse => "someone_else",
+        }
+    }
+}
+
+/// One Etsy shop, as the cooperative set it up. Holds no secret: those are in
+/// [`Credentials`], which come from the vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtsyShop {
+    /// `https://api.etsy.com`, or the sandbox's address.
+    pub api: String,
+    pub shop_id: u64,
+    pub who_made: WhoMade,
+    /// Etsy's era bucket for pieces already made. Its values change every year
+    /// (`2020_2025` became `2020_2026`), so it is the shop's setting, never a constant;
+    /// `made_to_order` is the stable one.
+    pub when_made: String,
+    pub shipping_profile_id: Option<u64>,
+    /// Hanout's craft categories as Etsy taxonomy ids, refreshed from
+    /// `getSellerTaxonomyNodes`.
+    pub taxonomy: BTreeMap<Category, u64>,
+}
+
+/// An OAuth token pair. The refresh token rotates on every use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+    pub expires_at: Timestamp,
+}
+
+/// The app's key and the shop's tokens.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub keystring: String,
+    pub shared_secret: String,
+    pub tokens: Tokens,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials { .. }")
+    }
+}
+
+/// Where rotated tokens are kept, durably, before they are used.
+pub trait TokenVault: Send + Sync {
+    fn store(&self, tokens: &Tokens) -> Result<(), String>;
+}
+
+/// Etsy's rules for a title, checked before sending.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TitleProblem {
+    #[error("the title is empty")]
+    Empty,
+    #[error("Etsy titles are at most 140 characters; this one has {0}")]
+    TooLong(usize),
+    #[error("Etsy titles may use {0} only once")]
+    Repeated(char),
+    #[error("Etsy titles may not contain {0:?}")]
+    Character(char),
+}
+
+/// Checks a title against Etsy's rules: letters, digits, punctuation, math symbols and
+/// spaces only; `%`, `:`, `&` and `+` once each; at most 140 characters.
+pub fn check_title(title: &str) -> Result<(), TitleProblem> {
+    let count = title.chars().count();
+    if title.trim().is_empty() {
+        return Err(TitleProblem::Empty);
+    }
+    if count > 140 {
+        return Err(TitleProblem::TooLong(count));
+    }
+    for once in ['%', ':', '&', '+'] {
+        if title.matches(once).count() > 1 {
+            return Err(TitleProblem::Repeated(once));
+        }
+    }
+    match title.chars().find(|c| !title_char(*c)) {
+        Some(c) => Err(TitleProblem::Character(c)),
+        None => Ok(()),
+    }
+}
+
+fn title_char(c: char) -> bool {
+    c.is_alphabetic() && !is_mark(c)
+        || c.is_numeric()
+        || c == ' '
+        || c.is_ascii_punctuation()
+        || "«»“”‘’–—…·،؛؟™©®×÷±".contains(c)
+}
+
+/// Combining marks (Arabic vowel signs, accents typed apart): Etsy refuses them.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+/// Buyers on Etsy read English or French first.
+const TITLE_ORDER: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Ar, Lang::Tzm];
+
+fn pick(words: &BTreeMap<Lang, String>) -> Option<(Lang, &str)> {
+    TITLE_ORDER.iter().find_map(|lang| {
+        words
+            .get(lang)
+            .filter(|w| !w.trim().is_empty())
+            .map(|w| (*lang, w.as_str()))
+    })
+}
+
+/// A refusal found before sending: the engine shows it to the artisan, as Etsy would.
+fn refused(reason: String) -> Reply {
+    Reply::Status {
+        code: 400,
+        retry_after: None,
+        message: reason,
+    }
+}
+
+pub struct Etsy {
+    shop: EtsyShop,
+    credentials: Mutex<Credentials>,
+    vault: Arc<dyn TokenVault>,
+    clock: Arc<dyn Clock>,
+    client: reqwest::Client,
+}
+
+/// Etsy's two error shapes: `{"error": "..."}`, and an array of `{path, type, message}`.
+fn message(body: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Single {
+        error: String,
+        error_description: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        path: Option<String>,
+        message: String,
+    }
+    if let Ok(e) = serde_json::from_slice::<Single>(body) {
+        return match e.error_description {
+            Some(d) => format!("{}: {d}", e.error),
+            None => e.error,
+        };
+    }
+    if let Ok(items) = serde_json::from_slice::<Vec<Item>>(body) {
+        return items
+            .iter()
+            .map(|i| match &i.path {
+                Some(p) => format!("{p}: {}", i.message),
+                None => i.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    String::from_utf8_lossy(body).chars().take(200).collect()
+}
+
+#[derive(Deserialize)]
+struct Money {
+    amount: i64,
+    divisor: i64,
+}
+
+impl Money {
+    fn price(&self) -> Option<Price> {
+        if self.divisor <= 0 {
+            return None;
+        }
+        Price::from_centimes(self.amount * 100 / self.divisor).ok()
+    }
+}
+
+#[derive(Deserialize)]
+struct Image {
+    listing_image_id: u64,
+    rank: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct Listing {
+    listing_id: u64,
+    state: String,
+    quantity: u32,
+    title: Option<String>,
+    price: Option<Money>,
+    #[serde(default)]
+    skus: Vec<String>,
+    #[serde(default)]
+    images: Option<Vec<Image>>,
+}
+
+#[derive(Deserialize)]
+struct Page<T> {
+    count: u64,
+    results: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct Transaction {
+    transaction_id: u64,
+    listing_id: Option<u64>,
+    sku: Option<String>,
+    quantity: u32,
+}
+
+#[derive(Deserialize)]
+struct Receipt {
+    updated_timestamp: Option<i64>,
+    #[serde(default)]
+    transactions: Vec<Transaction>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    refresh_token: String,
+    expires_in: i64,
+}
+
+fn price_field(price: Price) -> String {
+    format!("{}.{:02}", price.centimes() / 100, price.centimes() % 100)
+}
+
+impl Etsy {
+    pub fn new(
+        shop: EtsyShop,
+        credentials: Credentials,
+        vault: Arc<dyn TokenVault>,
+        clock: Arc<dyn Clock>,
+    ) -> Etsy {
+        Etsy {
+            shop,
+            credentials: Mutex::new(credentials),
+            vault,
+            clock,
+            client: http::client(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!(
+            "{}/v3/application{path}",
+            self.shop.api.trim_end_matches('/')
+        )
+    }
+
+    fn credentials(&self) -> Credentials {
+        self.credentials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A fresh access token: refreshed when it has expired (or will within a minute),
+    /// and the new pair stored before it is used.
+    async fn access(&self) -> Result<(String, String), Reply> {
+        let c = self.credentials();
+        let key = format!("{}:{}", c.keystring, c.shared_secret);
+        if c.tokens.expires_at.millis() > self.clock.now().millis() + 60_000 {
+            return Ok((key, c.tokens.access));
+        }
+        let answer = Answer::read(
+            self.client
+                .post(format!(
+                    "{}/v3/public/oauth/token",
+                    self.shop.api.trim_end_matches('/')
+                ))
+                .form(&[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", c.keystring.as_str()),
+                    ("refresh_token", c.tokens.refresh.as_str()),
+                ])
+                .send()
+                .await,
+        )
+        .await?;
+        let fresh: TokenAnswer = match answer.json(message) {
+            Ok(t) => t,
+            // A refresh token refused is a sign-in for the artisan, whatever the code.
+            Err(Reply::Status {
+                code: 400..=499,
+                message,
+                ..
+            }) => {
+                return Err(Reply::Status {
+                    code: 401,
+                    retry_after: None,
+                    message,
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        let tokens = Tokens {
+            access: fresh.access_token,
+            refresh: fresh.refresh_token,
+            expires_at: Timestamp(self.clock.now().millis() + fresh.expires_in * 1000),
+        };
+        // Stored first: the old refresh token is dead now, and losing the new one would
+        // lock the shop out until the artisan signs in again.
+        self.vault.store(&tokens).map_err(|e| Reply::Status {
+            code: 507,
+            retry_after: None,
+            message: format!("the new Etsy sign-in could not be kept: {e}"),
+        })?;
+        let access = tokens.access.clone();
+        self.credentials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .tokens = tokens;
+        Ok((key, access))
+    }
+
+    async fn request(&self, method: Method, path: &str) -> Result<RequestBuilder, Reply> {
+        let (key, access) = self.access().await?;
+        Ok(self
+            .client
+            .request(method, self.url(path))
+            .header("x-api-key", key)
+            .bearer_auth(access))
+    }
+
+    /// Sends and reads the answer, logging Etsy's request id when it failed.
+    async fn call(&self, builder: RequestBuilder) -> Result<Answer, Reply> {
+        let answer = Answer::read(builder.send().await).await?;
+        if !answer.status.is_success() {
+            let uuid = answer
+                .headers
+                .get("x-etsy-request-uuid")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::warn!(
+                status = answer.status.as_u16(),
+                request = uuid,
+                "Etsy refused"
+            );
+        }
+        Ok(answer)
+    }
+
+    fn words(&self, text: &ListingText) -> Result<Vec<(&'static str, String)>, Reply> {
+        let Some((lang, title)) = pick(&text.titles) else {
+            return Err(refused("Etsy needs a title".into()));
+        };
+        check_title(title).map_err(|p| refused(p.to_string()))?;
+        let description = text
+            .descriptions
+            .get(&lang)
+            .filter(|d| !d.trim().is_empty())
+            .map(String::as_str)
+            .or_else(|| pick(&text.descriptions).map(|(_, d)| d))
+            .unwrap_or(title)
+            .to_owned();
+        for m in &text.materials {
+            if let Some(c) = m.chars().find(|c| !(c.is_alphanumeric() || *c == ' ')) {
+                return Err(refused(format!(
+                    "Etsy materials may hold only letters, digits and spaces: {m:?} has {c:?}"
+                )));
+            }
+        }
+        let Some(taxonomy) = self.shop.taxonomy.get(&text.category) else {
+            return Err(refused(format!(
+                "no Etsy category is set for {}: refresh the shop's categories",
+                text.category.slug()
+            )));
+        };
+        let mut fields = vec![
+            ("title", title.to_owned()),
+            ("description", description),
+            ("taxonomy_id", taxonomy.to_string()),
+        ];
+        if !text.materials.is_empty() {
+            fields.push(("materials", text.materials.join(",")));
+        }
+        Ok(fields)
+    }
+
+    async fn create(
+        &self,
+        sku: ProductId,
+        text: &ListingText,
+        price: Price,
+        quantity: u32,
+    ) -> Result<Done, Reply> {
+        if quantity == 0 {
+            return Err(refused("Etsy lists only pieces in stock".into()));
+        }
+        let mut form = self.words(text)?;
+        form.extend([
+            ("quantity", quantity.to_string()),
+            ("price", price_field(price)),
+            ("who_made", self.shop.who_made.as_str().to_owned()),
+            ("when_made", self.shop.when_made.clone()),
+            ("type", "physical".to_owned()),
+        ]);
+        if let Some(profile) = self.shop.shipping_profile_id {
+            form.push(("shipping_profile_id", profile.to_string()));
+        }
+        let path = format!("/shops/{}/listings", self.shop.shop_id);
+        let builder = self.request(Method::POST, &path).await?.form(&form);
+        let listing: Listing = self.call(builder).await?.json(message)?;
+        let id = RemoteId::new(listing.listing_id.to_string());
+        // The SKU can only follow the create. If this fails the listing is still ours:
+        // the lane knows its id, and the next price or stock change sets the SKU.
+        let _ = self.inventory(&id, sku, price, quantity).await;
+        Ok(Done::Created(id))
+    }
+
+    async fn inventory(
+        &self,
+        id: &RemoteId,
+        sku: ProductId,
+        price: Price,
+        quantity: u32,
+    ) -> Result<Done, Reply> {
+        let body = serde_json::json!({
+            "products": [{
+                "sku": sku.to_string(),
+                "property_values": [],
+                "offerings": [{
+                    "price": price.centimes() as f64 / 100.0,
+                    "quantity": quantity,
+                    "is_enabled": quantity > 0,
+                }],
+            }],
+        });
+        let path = format!("/listings/{}/inventory", id.as_str());
+        let builder = self.request(Method::PUT, &path).await?.json(&body);
+        self.call(builder).await?.ok(message)?;
+        Ok(Done::Applied)
+    }
+
+    async fn update(&self, id: &RemoteId, form: &[(&str, String)]) -> Result<Done, Reply> {
+        let path = format!("/shops/{}/listings/{}", self.shop.shop_id, id.as_str());
+        let builder = self.request(Method::PATCH, &path).await?.form(form);
+        self.call(builder).await?.ok(message)?;
+        Ok(Done::Applied)
+    }
+
+    async fn upload(
+        &self,
+        id: &RemoteId,
+        rank: usize,
+        photo: &[u8],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Done, Reply> {
+        let (body, sent) = http::counted(photo);
+        let part = Part::stream_with_length(body, photo.len() as u64)
+            .file_name("photo.jpg")
+            .mime_str("image/jpeg")
+            .map_err(|e| http::garbled(reqwest::StatusCode::OK, &e))?;
+        let form = Form::new()
+            .part("image", part)
+            .text("rank", (rank + 1).to_string());
+        let path = format!(
+            "/shops/{}/listings/{}/images",
+            self.shop.shop_id,
+            id.as_str()
+        );
+        let builder = self.request(Method::POST, &path).await?.multipart(form);
+        let answer = http::with_progress(self.call(builder), sent, progress).await?;
+        let image: Image = answer.json(message)?;
+        Ok(Done::Uploaded(RemoteImageId::new(
+            image.listing_image_id.to_string(),
+        )))
+    }
+
+    /// Moves an image already on the listing to `rank`: safe to repeat.
+    async fn rerank(&self, id: &RemoteId, image: &RemoteImageId, rank: usize) -> Result<(), Reply> {
+        let form = Form::new()
+            .text("listing_image_id", image.as_str().to_owned())
+            .text("rank", (rank + 1).to_string());
+        let path = format!(
+            "/shops/{}/listings/{}/images",
+            self.shop.shop_id,
+            id.as_str()
+        );
+        let builder = self.request(Method::POST, &path).await?.multipart(form);
+        self.call(builder).await?.ok(message)?;
+        Ok(())
+    }
+
+    async fn delete(&self, path: String) -> Result<Done, Reply> {
+        let builder = self.request(Method::DELETE, &path).await?;
+        let answer = self.call(builder).await?;
+        // Deleting what is already gone has happened: the wish holds.
+        if answer.status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(Done::Applied);
+        }
+        answer.ok(message)?;
+        Ok(Done::Applied)
+    }
+
+    async fn listing(&self, id: &str) -> Result<Option<Listing>, Reply> {
+        let builder = self
+            .request(Method::GET, &format!("/listings/{id}"))
+            .await?
+            .query(&[("includes", "Images")]);
+        let answer = self.call(builder).await?;
+        if answer.status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let listing: Listing = answer.json(message)?;
+        Ok((listing.state != "removed").then_some(listing))
+    }
+
+    /// Every listing of the shop in `state`, newest first, a page of 100 at a time.
+    async fn listings(&self, state: &str) -> Result<Vec<Listing>, Reply> {
+        let mut all = Vec::new();
+        loop {
+            let builder = self
+                .request(
+                    Method::GET,
+                    &format!("/shops/{}/listings", self.shop.shop_id),
+                )
+                .await?
+                .query(&[
+                    ("state", state),
+                    ("limit", "100"),
+                    ("offset", &all.len().to_string()),
+                    ("sort_on", "created"),
+                    ("sort_order", "desc"),
+                    ("includes", "Images"),
+                ]);
+            let page: Page<Listing> = self.call(builder).await?.json(message)?;
+            let got = page.results.len();
+            all.extend(page.results);
+            if got == 0 || all.len() as u64 >= page.count {
+                return Ok(all);
+            }
+        }
+    }
+
+    fn found(listing: Listing) -> Option<Found> {
+        let mut images = listing.images.unwrap_or_default();
+        images.sort_by_key(|i| i.rank.unwrap_or(i64::MAX));
+        Some(Found {
+            remote_id: RemoteId::new(listing.listing_id.to_string()),
+            price: listing.price.as_ref().and_then(Money::price)?,
+            quantity: listing.quantity,
+            images: images
+                .iter()
+                .map(|i| RemoteImageId::new(i.listing_image_id.to_string()))
+                .collect(),
+            published: listing.state == "active",
+        })
+    }
+}
+
+impl Marketplace for Etsy {
+    async fn probe(&self) -> Result<(), Reply> {
+        let builder = self.request(Method::GET, "/openapi-ping").await?;
+        self.call(builder).await?.ok(message)?;
+        Ok(())
+    }
+
+    async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
+        let id = match (req.op, req.remote_id) {
+            (
+                Operation::Create {
+                    text,
+                    price,
+                    quantity,
+                },
+                _,
+            ) => {
+                return self.create(req.sku, text, *price, *quantity).await;
+            }
+            (_, Some(id)) => id,
+            (op, None) => {
+                return Err(refused(format!("{} before the listing exists", op.name())));
+            }
+        };
+        match req.op {
+            Operation::Create { .. } | Operation::Reconcile => {
+                Err(refused(format!("{} is not sent", req.op.name())))
+            }
+            Operation::UpdateFields { text } => self.update(id, &self.words(text)?).await,
+            Operation::SetPriceAndStock { price, quantity } => {
+                self.inventory(id, req.sku, *price, *quantity).await
+            }
+            Operation::UploadPhoto { rank, .. } => {
+                let Some(photo) = req.photo else {
+                    return Err(refused("a photo upload without its photo".into()));
+                };
+                self.upload(id, *rank, photo, req.progress).await
+            }
+            Operation::RemovePhoto {
+                remote_image_id, ..
+            } => {
+                self.delete(format!(
+                    "/shops/{}/listings/{}/images/{}",
+                    self.shop.shop_id,
+                    id.as_str(),
+                    remote_image_id.as_str()
+                ))
+                .await
+            }
+            Operation::ReorderPhotos { order } => {
+                // Etsy has no reorder: each image is moved to its rank, first to last.
+                for (rank, hash) in order.iter().enumerate() {
+                    if let Some(p) = req.photos.iter().find(|p| &p.hash == hash) {
+                        self.rerank(id, &p.remote_image_id, rank).await?;
+                    }
+                }
+                Ok(Done::Applied)
+            }
+            Operation::Publish => self.update(id, &[("state", "active".into())]).await,
+            Operation::Unpublish => self.update(id, &[("state", "inactive".into())]).await,
+            Operation::Delist => self.delete(format!("/listings/{}", id.as_str())).await,
+        }
+    }
+
+    async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
+        if let Some(id) = q.remote_id {
+            return Ok(self.listing(id.as_str()).await?.and_then(Etsy::found));
+        }
+        let sku = q.sku.to_string();
+        let unclaimed = |l: &Listing| !q.claimed.contains(&RemoteId::new(l.listing_id.to_string()));
+        let mut drafts = Vec::new();
+        for state in ["draft", "inactive", "active", "sold_out"] {
+            for listing in self.listings(state).await? {
+                if listing.skus.contains(&sku) && unclaimed(&listing) {
+                    return Ok(Etsy::found(listing));
+                }
+                if state == "draft" {
+                    drafts.push(listing);
+                }
+            }
+        }
+        // A create whose answer was lost: the newest unclaimed draft without a SKU that
+        // has its title, price and stock.
+        let Some(Operation::Create {
+            text,
+            price,
+            quantity,
+        }) = q.create
+        else {
+            return Ok(None);
+        };
+        let title = pick(&text.titles).map(|(_, t)| t);
+        Ok(drafts
+            .into_iter()
+            .find(|l| {
+                l.skus.is_empty()
+                    && unclaimed(l)
+                    && l.title.as_deref() == title
+                    && l.quantity == *quantity
+                    && l.price.as_ref().and_then(Money::price) == Some(*price)
+            })
+            .and_then(Etsy::found))
+    }
+
+    async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {
+        const LIMIT: usize = 50;
+        // The cursor: the last receipt change seen (seconds) and how many receipts of
+        // that second were read. Sales are applied once by id, so overlap is harmless.
+        let (since, skip) = cursor
+            .and_then(|c| c.split_once(':'))
+            .and_then(|(t, n)| Some((t.parse::<i64>().ok()?, n.parse::<usize>().ok()?)))
+            .unwrap_or((0, 0));
+        let builder = self
+            .request(
+                Method::GET,
+                &format!("/shops/{}/receipts", self.shop.shop_id),
+            )
+            .await?
+            .query(&[
+                ("min_last_modified", since.to_string()),
+                ("sort_on", "updated".into()),
+                ("sort_order", "asc".into()),
+                ("limit", LIMIT.to_string()),
+                ("offset", skip.to_string()),
+            ]);
+        let page: Page<Receipt> = self.call(builder).await?.json(message)?;
+        let got = page.results.len();
+        let mut changes = RemoteChanges {
+            sales: Vec::new(),
+            changed: Vec::new(),
+            cursor: String::new(),
+            more: got == LIMIT,
+        };
+        let mut last = (since, skip);
+        for receipt in page.results {
+            let at = receipt.updated_timestamp.unwrap_or(since);
+            last = if at == last.0 {
+                (at, last.1 + 1)
+            } else {
+                (at, 1)
+            };
+            for t in receipt.transactions {
+                let Some(listing) = t.listing_id else {
+                    continue;
+                };
+                changes.sales.push(Sale {
+                    id: t.transaction_id.to_string(),
+                    listing: RemoteId::new(listing.to_string()),
+                    sku: t.sku.and_then(|s| s.parse().ok()),
+                    quantity: t.quantity,
+                });
+            }
+        }
+        changes.cursor = format!("{}:{}", last.0, last.1);
+        Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_in_every_script_pass_and_each_rule_has_its_reason() {
+        for ok in [
+            "Tajine de Safi, peint à la main",
+            "طاجين آسفي",
+            "ⵜⴰⵊⵉⵏ ⵏ ⴰⵙⴼⵉ",
+            "Rug 200×150 cm: wool & henna",
+        ] {
+            assert_eq!(check_title(ok), Ok(()), "{ok}");
+        }
+        assert_eq!(check_title("  "), Err(TitleProblem::Empty));
+        assert_eq!(check_title(&"a".repeat(141)), Err(TitleProblem::TooLong(141)));
+        assert_eq!(check_title("Salt & pepper & oil"), Err(TitleProblem::Repeated('&')));
+        assert_eq!(check_title("طَاجِين"), Err(TitleProblem::Character('\u{064E}')));
+        assert_eq!(check_title("Tajine ★"), Err(TitleProblem::Character('★')));
+    }
+
+    #[test]
+    fn both_error_shapes_are_read() {
+        assert_eq!(
+            message(br#"{"error": "Invalid listing state"}"#),
+            "Invalid listing state"
+        );
+        assert_eq!(
+            message(br#"[{"path": "/title", "type": "string", "message": "too long"}]"#),
+            "/title: too long"
+        );
+        assert_eq!(message(b"<html>Bad gateway</html>"), "<html>Bad gateway</html>");
+    }
+}

@@ -1,0 +1,455 @@
+//! WooCommerce REST v3, and WordPress media for photos. What makes it safe:
+//!
+//! - SKUs are unique: a create whose answer was lost, sent again, answers
+//!   `product_invalid_sku` with the existing product's id. The adapter adopts that
+//!   product and puts the create's fields on it, so the lane confirms what it holds.
+//! - A photo is a WordPress media upload (with the application password, not the shop
+//!   keys) and then the product's image list, read and written whole. An upload whose
+//!   answer is lost may leave an unused media file, never a second image on the product:
+//!   the engine looks the product up instead of sending again.
+//! - Orders are pulled by `modified_after`; each line item is a sale, applied once.
+
+use std::collections::BTreeMap;
+
+use hanout_domain::{Category, Lang, Price, ProductId};
+use hanout_sync::{
+    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
+    RemoteImageId, Reply, Request, Sale,
+};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::http::{self, Answer};
+
+/// One WooCommerce shop (a cooperative's, or a national e-store). Holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WooShop {
+    /// The site's address: `https://shop.example`, or the sandbox's.
+    pub site: String,
+    /// Hanout's craft categories as the shop's category ids, where it has them.
+    #[serde(default)]
+    pub categories: BTreeMap<Category, u64>,
+}
+
+/// The shop's REST keys and the WordPress application password for media.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WooCredentials {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub wp_user: String,
+    pub app_password: String,
+}
+
+impl std::fmt::Debug for WooCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WooCredentials { .. }")
+    }
+}
+
+pub struct Woo {
+    shop: WooShop,
+    credentials: WooCredentials,
+    client: reqwest::Client,
+}
+
+/// `{"code": "...", "message": "...", "data": {"status": 400}}`.
+fn message(body: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Error {
+        code: Option<String>,
+        message: String,
+    }
+    match serde_json::from_slice::<Error>(body) {
+        Ok(Error {
+            code: Some(code),
+            message,
+        }) => format!("{message} ({code})"),
+        Ok(e) => e.message,
+        Err(_) => String::from_utf8_lossy(body).chars().take(200).collect(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Image {
+    id: u64,
+}
+
+#[derive(Deserialize)]
+struct Product {
+    id: u64,
+    status: String,
+    regular_price: String,
+    stock_quantity: Option<i64>,
+    #[serde(default)]
+    images: Vec<Image>,
+}
+
+#[derive(Deserialize)]
+struct Media {
+    id: u64,
+}
+
+#[derive(Deserialize)]
+struct LineItem {
+    id: u64,
+    product_id: u64,
+    sku: Option<String>,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+struct Order {
+    id: u64,
+    status: String,
+    date_modified_gmt: String,
+    #[serde(default)]
+    line_items: Vec<LineItem>,
+}
+
+/// A shop in Morocco is read in French or Arabic first.
+const TITLE_ORDER: [Lang; 4] = [Lang::Fr, Lang::Ar, Lang::En, Lang::Tzm];
+
+fn pick(words: &BTreeMap<Lang, String>) -> Option<&str> {
+    TITLE_ORDER
+        .iter()
+        .find_map(|lang| words.get(lang).filter(|w| !w.trim().is_empty()))
+        .map(String::as_str)
+}
+
+fn price_field(price: Price) -> String {
+    format!("{}.{:02}", price.centimes() / 100, price.centimes() % 100)
+}
+
+fn refused(reason: String) -> Reply {
+    Reply::Status {
+        code: 400,
+        retry_after: None,
+        message: reason,
+    }
+}
+
+impl Woo {
+    pub fn new(shop: WooShop, credentials: WooCredentials) -> Woo {
+        Woo {
+            shop,
+            credentials,
+            client: http::client(),
+        }
+    }
+
+    fn site(&self) -> &str {
+        self.shop.site.trim_end_matches('/')
+    }
+
+    fn products(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(
+                method,
+                format!("{}/wp-json/wc/v3/products{path}", self.site()),
+            )
+            .basic_auth(
+                &self.credentials.consumer_key,
+                Some(&self.credentials.consumer_secret),
+            )
+    }
+
+    async fn call(builder: RequestBuilder) -> Result<Answer, Reply> {
+        Answer::read(builder.send().await).await
+    }
+
+    fn words(&self, text: &ListingText) -> Result<Value, Reply> {
+        let Some(title) = pick(&text.titles) else {
+            return Err(refused("the shop needs a title".into()));
+        };
+        let mut body = json!({
+            "name": title,
+            "description": pick(&text.descriptions).unwrap_or(""),
+        });
+        if let Some(id) = self.shop.categories.get(&text.category) {
+            body["categories"] = json!([{ "id": id }]);
+        }
+        Ok(body)
+    }
+
+    async fn put(&self, id: &RemoteId, body: &Value) -> Result<Product, Reply> {
+        let builder = self
+            .products(Method::PUT, &format!("/{}", id.as_str()))
+            .json(body);
+        Woo::call(builder).await?.json(message)
+    }
+
+    async fn create(
+        &self,
+        sku: ProductId,
+        text: &ListingText,
+        price: Price,
+        quantity: u32,
+    ) -> Result<Done, Reply> {
+        let mut body = self.words(text)?;
+        body["sku"] = json!(sku.to_string());
+        body["regular_price"] = json!(price_field(price));
+        body["manage_stock"] = json!(true);
+        body["stock_quantity"] = json!(quantity);
+        body["status"] = json!("draft");
+        let answer = Woo::call(self.products(Method::POST, "").json(&body)).await?;
+        if answer.status == StatusCode::BAD_REQUEST
+            && let Some(existing) = existing_sku(&answer.body)
+        {
+            // Our own earlier create, whose answer was lost: adopt it, with this create's
+            // fields, so that what the lane confirms is what the shop holds.
+            let id = RemoteId::new(existing.to_string());
+            self.put(&id, &body).await?;
+            return Ok(Done::Created(id));
+        }
+        let product: Product = answer.json(message)?;
+        Ok(Done::Created(RemoteId::new(product.id.to_string())))
+    }
+
+    async fn product(&self, id: &str) -> Result<Option<Product>, Reply> {
+        let answer = Woo::call(self.products(Method::GET, &format!("/{id}"))).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let product: Product = answer.json(message)?;
+        Ok((product.status != "trash").then_some(product))
+    }
+
+    async fn images(&self, id: &RemoteId) -> Result<Vec<u64>, Reply> {
+        match self.product(id.as_str()).await? {
+            Some(p) => Ok(p.images.iter().map(|i| i.id).collect()),
+            None => Err(Reply::Status {
+                code: 404,
+                retry_after: None,
+                message: "the product is gone from the shop".into(),
+            }),
+        }
+    }
+
+    async fn set_images(&self, id: &RemoteId, images: &[u64]) -> Result<Done, Reply> {
+        let list: Vec<Value> = images.iter().map(|i| json!({ "id": i })).collect();
+        self.put(id, &json!({ "images": list })).await?;
+        Ok(Done::Applied)
+    }
+
+    async fn upload(
+        &self,
+        id: &RemoteId,
+        sku: ProductId,
+        rank: usize,
+        photo: &[u8],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Done, Reply> {
+        let (body, sent) = http::counted(photo);
+        let builder = self
+            .client
+            .post(format!("{}/wp-json/wp/v2/media", self.site()))
+            .basic_auth(
+                &self.credentials.wp_user,
+                Some(&self.credentials.app_password),
+            )
+            .header(CONTENT_TYPE, "image/jpeg")
+            .header(
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{sku}-{rank}.jpg\""),
+            )
+            .body(body);
+        let media: Media = http::with_progress(Woo::call(builder), sent, progress)
+            .await?
+            .json(message)?;
+        let mut images = self.images(id).await?;
+        images.insert(rank.min(images.len()), media.id);
+        self.set_images(id, &images).await?;
+        Ok(Done::Uploaded(RemoteImageId::new(media.id.to_string())))
+    }
+
+    fn found(product: Product) -> Result<Found, Reply> {
+        let price = Price::parse(&product.regular_price)
+            .map_err(|_| http::garbled(StatusCode::OK, &"a price that is not a number"))?;
+        Ok(Found {
+            remote_id: RemoteId::new(product.id.to_string()),
+            price,
+            quantity: u32::try_from(product.stock_quantity.unwrap_or(0)).unwrap_or(0),
+            images: product
+                .images
+                .iter()
+                .map(|i| RemoteImageId::new(i.id.to_string()))
+                .collect(),
+            published: product.status == "publish",
+        })
+    }
+}
+
+/// The existing product's id in a `product_invalid_sku` refusal.
+fn existing_sku(body: &[u8]) -> Option<u64> {
+    let error: Value = serde_json::from_slice(body).ok()?;
+    if error["code"] != "product_invalid_sku" {
+        return None;
+    }
+    error["data"]["resource_id"].as_u64()
+}
+
+impl Marketplace for Woo {
+    async fn probe(&self) -> Result<(), Reply> {
+        let builder = self.products(Method::GET, "").query(&[("per_page", "1")]);
+        Woo::call(builder).await?.ok(message)?;
+        Ok(())
+    }
+
+    async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
+        let id = match (req.op, req.remote_id) {
+            (
+                Operation::Create {
+                    text,
+                    price,
+                    quantity,
+                },
+                _,
+            ) => {
+                return self.create(req.sku, text, *price, *quantity).await;
+            }
+            (_, Some(id)) => id,
+            (op, None) => {
+                return Err(refused(format!("{} before the listing exists", op.name())));
+            }
+        };
+        let applied = |_: Product| Done::Applied;
+        match req.op {
+            Operation::Create { .. } | Operation::Reconcile => {
+                Err(refused(format!("{} is not sent", req.op.name())))
+            }
+            Operation::UpdateFields { text } => self.put(id, &self.words(text)?).await.map(applied),
+            Operation::SetPriceAndStock { price, quantity } => self
+                .put(
+                    id,
+                    &json!({
+                        "regular_price": price_field(*price),
+                        "manage_stock": true,
+                        "stock_quantity": quantity,
+                    }),
+                )
+                .await
+                .map(applied),
+            Operation::UploadPhoto { rank, .. } => {
+                let Some(photo) = req.photo else {
+                    return Err(refused("a photo upload without its photo".into()));
+                };
+                self.upload(id, req.sku, *rank, photo, req.progress).await
+            }
+            Operation::RemovePhoto {
+                remote_image_id, ..
+            } => {
+                let mut images = self.images(id).await?;
+                images.retain(|i| i.to_string() != remote_image_id.as_str());
+                self.set_images(id, &images).await
+            }
+            Operation::ReorderPhotos { order } => {
+                let images = self.images(id).await?;
+                let rank = |image: &u64| {
+                    req.photos
+                        .iter()
+                        .find(|p| p.remote_image_id.as_str() == image.to_string())
+                        .and_then(|p| order.iter().position(|h| *h == p.hash))
+                        .unwrap_or(usize::MAX)
+                };
+                let mut sorted = images.clone();
+                sorted.sort_by_key(rank);
+                self.set_images(id, &sorted).await
+            }
+            Operation::Publish => self
+                .put(id, &json!({ "status": "publish" }))
+                .await
+                .map(applied),
+            Operation::Unpublish => self
+                .put(id, &json!({ "status": "draft" }))
+                .await
+                .map(applied),
+            Operation::Delist => {
+                let builder = self
+                    .products(Method::DELETE, &format!("/{}", id.as_str()))
+                    .query(&[("force", "true")]);
+                let answer = Woo::call(builder).await?;
+                if answer.status == StatusCode::NOT_FOUND {
+                    return Ok(Done::Applied);
+                }
+                answer.ok(message)?;
+                Ok(Done::Applied)
+            }
+        }
+    }
+
+    async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
+        if let Some(id) = q.remote_id {
+            return self.product(id.as_str()).await?.map(Woo::found).transpose();
+        }
+        let builder = self
+            .products(Method::GET, "")
+            .query(&[("sku", q.sku.to_string().as_str()), ("status", "any")]);
+        let products: Vec<Product> = Woo::call(builder).await?.json(message)?;
+        products
+            .into_iter()
+            .find(|p| p.status != "trash" && !q.claimed.contains(&RemoteId::new(p.id.to_string())))
+            .map(Woo::found)
+            .transpose()
+    }
+
+    async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {
+        const PER_PAGE: usize = 50;
+        // The cursor: the newest modification seen and how many orders after it were
+        // read. A sale is applied once by its id, so reading an order again is harmless.
+        let (since, skip) = cursor
+            .and_then(|c| c.rsplit_once('|'))
+            .and_then(|(d, n)| Some((d.to_owned(), n.parse::<usize>().ok()?)))
+            .unwrap_or_else(|| ("1970-01-01T00:00:00".to_owned(), 0));
+        let builder = self
+            .client
+            .get(format!("{}/wp-json/wc/v3/orders", self.site()))
+            .basic_auth(
+                &self.credentials.consumer_key,
+                Some(&self.credentials.consumer_secret),
+            )
+            .query(&[
+                ("modified_after", since.as_str()),
+                ("dates_are_gmt", "true"),
+                ("orderby", "modified"),
+                ("order", "asc"),
+                ("per_page", &PER_PAGE.to_string()),
+                ("offset", &skip.to_string()),
+            ]);
+        let orders: Vec<Order> = Woo::call(builder).await?.json(message)?;
+        let more = orders.len() == PER_PAGE;
+        let mut changes = RemoteChanges {
+            sales: Vec::new(),
+            changed: Vec::new(),
+            cursor: String::new(),
+            more,
+        };
+        let newest = orders.iter().map(|o| o.date_modified_gmt.clone()).max();
+        for order in orders {
+            // Paid or being paid; a cancelled or failed order sold nothing.
+            if !matches!(
+                order.status.as_str(),
+                "processing" | "completed" | "on-hold"
+            ) {
+                continue;
+            }
+            for item in order.line_items {
+                changes.sales.push(Sale {
+                    id: format!("{}-{}", order.id, item.id),
+                    listing: RemoteId::new(item.product_id.to_string()),
+                    sku: item.sku.and_then(|s| s.parse().ok()),
+                    quantity: u32::try_from(item.quantity).unwrap_or(0),
+                });
+            }
+        }
+        // While pages follow, page on from the same point; at the end, start after the
+        // newest order seen.
+        changes.cursor = match (more, newest) {
+            (true, _) => format!("{since}|{}", skip + PER_PAGE),
+            (false, Some(newest)) => format!("{newest}|0"),
+            (false, None) => format!("{since}|{skip}"),
+        };
+        Ok(changes)
+    }
+}
