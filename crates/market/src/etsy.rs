@@ -764,9 +764,18 @@ mod tests {
             assert_eq!(check_title(ok), Ok(()), "{ok}");
         }
         assert_eq!(check_title("  "), Err(TitleProblem::Empty));
-        assert_eq!(check_title(&"a".repeat(141)), Err(TitleProblem::TooLong(141)));
-        assert_eq!(check_title("Salt & pepper & oil"), Err(TitleProblem::Repeated('&')));
-        assert_eq!(check_title("طَاجِين"), Err(TitleProblem::Character('\u{064E}')));
+        assert_eq!(
+            check_title(&"a".repeat(141)),
+            Err(TitleProblem::TooLong(141))
+        );
+        assert_eq!(
+            check_title("Salt & pepper & oil"),
+            Err(TitleProblem::Repeated('&'))
+        );
+        assert_eq!(
+            check_title("طَاجِين"),
+            Err(TitleProblem::Character('\u{064E}'))
+        );
         assert_eq!(check_title("Tajine ★"), Err(TitleProblem::Character('★')));
     }
 
@@ -780,6 +789,9 @@ mod tests {
             message(br#"[{"path": "/title", "type": "string", "message": "too long"}]"#),
             "/title: too long"
         );
-        assert_eq!(message(b"<html>Bad gateway</html>"), "<html>Bad gateway</html>");
+        assert_eq!(
+            message(b"<html>Bad gateway</html>"),
+            "<html>Bad gateway</html>"
+        );
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod etsy;
 mod http;
+pub mod vault;
 pub mod woo;
 
 use hanout_sync::{Done, Found, LookUp, Marketplace, RemoteChanges, Reply, Request};
