@@ -7,6 +7,7 @@
 //! [`hanout_sync::Reply`] the wire gave. Secrets come in from the vault and are never
 //! printed: the credential types' `Debug` hides them.
 
+pub mod accounts;
 pub mod etsy;
 mod http;
 pub mod vault;

@@ -30,6 +30,8 @@ pub struct MarketplaceAccount {
     pub needs_sign_in: bool,
     pub pull_cursor: Option<String>,
     pub last_sync_at: Option<Timestamp>,
+    /// How the account is reached (JSON the adapter reads). Never a secret.
+    pub settings: String,
 }
 
 /// One lane as the engine reads it: the planner's input and the lane's bookkeeping.
@@ -90,7 +92,7 @@ pub enum LaneOutcome {
 }
 
 const ACCOUNT_COLUMNS: &str = "id, cooperative_id, kind, name, paused_until, needs_sign_in, \
-    pull_cursor, last_sync_at";
+    pull_cursor, last_sync_at, settings";
 
 fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarketplaceAccount> {
     Ok(MarketplaceAccount {
@@ -102,6 +104,7 @@ fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarketplaceAccount> {
         needs_sign_in: r.get(5)?,
         pull_cursor: r.get(6)?,
         last_sync_at: r.get::<_, Option<i64>>(7)?.map(Timestamp),
+        settings: r.get(8)?,
     })
 }
 
@@ -119,6 +122,25 @@ impl Catalog {
             params![id.as_str(), cooperative.to_string(), kind, name, self.now().millis()],
         )?;
         self.marketplace(id)
+    }
+
+    /// Replaces how the account is reached (see [`MarketplaceAccount::settings`]).
+    pub fn set_marketplace_settings(
+        &mut self,
+        id: &MarketplaceId,
+        settings: &str,
+    ) -> Result<(), StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE marketplace SET settings = ? WHERE id = ?",
+            params![settings, id.as_str()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "marketplace",
+                id: id.to_string(),
+            });
+        }
+        Ok(())
     }
 
     pub fn marketplace(&self, id: &MarketplaceId) -> Result<MarketplaceAccount, StoreError> {

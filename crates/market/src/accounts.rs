@@ -1,0 +1,128 @@
+//! From a marketplace account in the catalog (its kind and settings) and its secrets in
+//! the vault, the adapter that speaks to it. The app and the CLI both connect here.
+
+use std::sync::Arc;
+
+use hanout_domain::Clock;
+use serde::{Deserialize, Serialize};
+
+use crate::Market;
+use crate::etsy::{Credentials, Etsy, EtsyShop, Tokens};
+use crate::vault::{EtsyTokens, Vault, VaultError};
+use crate::woo::{Woo, WooCredentials, WooShop};
+
+/// How an account is reached, as the catalog keeps it (JSON, no secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Settings {
+    Etsy(EtsyShop),
+    Woocommerce(WooShop),
+}
+
+impl Settings {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Settings::Etsy(_) => "etsy",
+            Settings::Woocommerce(_) => "woocommerce",
+        }
+    }
+}
+
+/// The app's Etsy key: `x-api-key` is `keystring:shared_secret`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtsyKey {
+    pub keystring: String,
+    pub shared_secret: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the settings of {account} cannot be read: {source}")]
+    Settings {
+        account: String,
+        source: serde_json::Error,
+    },
+    #[error("{account} has no {what} in the vault: add the account again")]
+    Missing { account: String, what: &'static str },
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// The vault's names for an account's secrets.
+pub fn secret_name(account: &str, what: &str) -> String {
+    format!("{account}:{what}")
+}
+
+fn secret<T: for<'de> Deserialize<'de>>(
+    vault: &Vault,
+    account: &str,
+    what: &'static str,
+) -> Result<T, ConnectError> {
+    let missing = || ConnectError::Missing {
+        account: account.to_owned(),
+        what,
+    };
+    let json = vault
+        .get(&secret_name(account, what))?
+        .ok_or_else(missing)?;
+    serde_json::from_str(&json).map_err(|_| missing())
+}
+
+/// Keeps an account's secrets in the vault.
+pub fn store_etsy_secrets(
+    vault: &Vault,
+    account: &str,
+    key: &EtsyKey,
+    tokens: &Tokens,
+) -> Result<(), VaultError> {
+    vault.set(&secret_name(account, "key"), &to_json(key))?;
+    vault.set(&secret_name(account, "tokens"), &to_json(tokens))
+}
+
+pub fn store_woo_secrets(
+    vault: &Vault,
+    account: &str,
+    credentials: &WooCredentials,
+) -> Result<(), VaultError> {
+    vault.set(&secret_name(account, "keys"), &to_json(credentials))
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    // Plain structs of strings and numbers: serialising them cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The adapter for `account`, from its settings and its secrets.
+pub fn connect(
+    account: &str,
+    settings: &str,
+    vault: &Arc<Vault>,
+    clock: Arc<dyn Clock>,
+) -> Result<Market, ConnectError> {
+    let settings: Settings =
+        serde_json::from_str(settings).map_err(|source| ConnectError::Settings {
+            account: account.to_owned(),
+            source,
+        })?;
+    Ok(match settings {
+        Settings::Etsy(shop) => {
+            let key: EtsyKey = secret(vault, account, "key")?;
+            let tokens: Tokens = secret(vault, account, "tokens")?;
+            let rotated = Arc::new(EtsyTokens {
+                vault: vault.clone(),
+                name: secret_name(account, "tokens"),
+            });
+            Market::Etsy(Etsy::new(
+                shop,
+                Credentials {
+                    keystring: key.keystring,
+                    shared_secret: key.shared_secret,
+                    tokens,
+                },
+                rotated,
+                clock,
+            ))
+        }
+        Settings::Woocommerce(shop) => Market::Woo(Woo::new(shop, secret(vault, account, "keys")?)),
+    })
+}
