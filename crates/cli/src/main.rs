@@ -49,6 +49,9 @@ enum Command {
     /// A product's photos, and what the photo pipeline makes of a file
     #[command(subcommand)]
     Photo(photo::PhotoCommand),
+    /// A local marketplace (Etsy and WooCommerce alike) with a buyer's page, for demos
+    /// and tests: `hanout sandbox --port 8089 --faults "drop=0.1,seed=7"`
+    Sandbox(hanout_sandbox::cli::SandboxArgs),
     /// The engine's long proofs: `hanout dev simulate --seeds 1..2000`
     #[command(subcommand)]
     Dev(dev::DevCommand),
@@ -208,6 +211,13 @@ fn run(cli: Cli) -> Result<()> {
     let command = match cli.command {
         Command::Photo(photo::PhotoCommand::Check { file }) => return photo::check(&file, out),
         Command::Dev(command) => return dev::run(command, cli.db),
+        Command::Sandbox(args) => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the sandbox")?;
+            return match runtime.block_on(hanout_sandbox::cli::run(args)) {
+                ExitCode::SUCCESS => Ok(()),
+                _ => Err(anyhow!("the sandbox stopped")),
+            };
+        }
         other => other,
     };
     let path = db_path(cli.db)?;
@@ -255,6 +265,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
         Command::Dev(command) => dev::run(command, Some(path)),
+        Command::Sandbox(_) => Err(anyhow!("the sandbox needs no catalog")),
         Command::Settings { change } => {
             let settings = match change {
                 Some(SettingCommand::KeepOriginals { value }) => {

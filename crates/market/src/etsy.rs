@@ -262,6 +262,12 @@ struct TokenAnswer {
     expires_in: i64,
 }
 
+/// A product's id as an Etsy SKU: Etsy takes at most 32 characters, so the UUID goes
+/// without its hyphens (it still parses back as the same id).
+pub fn etsy_sku(product: ProductId) -> String {
+    product.as_uuid().simple().to_string()
+}
+
 fn price_field(price: Price) -> String {
     format!("{}.{:02}", price.centimes() / 100, price.centimes() % 100)
 }
@@ -364,20 +370,20 @@ impl Etsy {
             .bearer_auth(access))
     }
 
-    /// Sends and reads the answer, logging Etsy's request id when it failed.
+    /// Sends and reads the answer, logging Etsy's request id (what Etsy's support asks
+    /// for), never a header or a body.
     async fn call(&self, builder: RequestBuilder) -> Result<Answer, Reply> {
         let answer = Answer::read(builder.send().await).await?;
-        if !answer.status.is_success() {
-            let uuid = answer
-                .headers
-                .get("x-etsy-request-uuid")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::warn!(
-                status = answer.status.as_u16(),
-                request = uuid,
-                "Etsy refused"
-            );
+        let request = answer
+            .headers
+            .get("x-etsy-request-uuid")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        let status = answer.status.as_u16();
+        if answer.status.is_success() {
+            tracing::debug!(status, request, "Etsy answered");
+        } else {
+            tracing::warn!(status, request, "Etsy refused");
         }
         Ok(answer)
     }
@@ -446,7 +452,13 @@ impl Etsy {
         let id = RemoteId::new(listing.listing_id.to_string());
         // The SKU can only follow the create. If this fails the listing is still ours:
         // the lane knows its id, and the next price or stock change sets the SKU.
-        let _ = self.inventory(&id, sku, price, quantity).await;
+        if let Err(reply) = self.inventory(&id, sku, price, quantity).await {
+            tracing::warn!(
+                listing = id.as_str(),
+                ?reply,
+                "the SKU did not follow the create"
+            );
+        }
         Ok(Done::Created(id))
     }
 
@@ -459,7 +471,7 @@ impl Etsy {
     ) -> Result<Done, Reply> {
         let body = serde_json::json!({
             "products": [{
-                "sku": sku.to_string(),
+                "sku": etsy_sku(sku),
                 "property_values": [],
                 "offerings": [{
                     "price": price.centimes() as f64 / 100.0,
@@ -591,6 +603,174 @@ impl Etsy {
     }
 }
 
+/// Signing a shop in: OAuth 2.0 authorization code with PKCE (S256).
+pub mod sign_in {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sha2::{Digest, Sha256};
+
+    /// What Hanout asks of a shop: read and write listings, delete them, read sales.
+    pub const SCOPES: &str = "listings_r listings_w listings_d transactions_r shops_r";
+
+    /// One sign-in under way: the verifier stays on the device, the challenge goes out.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct Pkce {
+        pub verifier: String,
+        pub state: String,
+    }
+
+    impl Pkce {
+        /// From 64 random bytes the caller draws (randomness is injected).
+        pub fn new(random: &[u8; 64]) -> Pkce {
+            Pkce {
+                verifier: URL_SAFE_NO_PAD.encode(&random[..32]),
+                state: URL_SAFE_NO_PAD.encode(&random[32..48]),
+            }
+        }
+
+        pub fn challenge(&self) -> String {
+            URL_SAFE_NO_PAD.encode(Sha256::digest(self.verifier.as_bytes()))
+        }
+
+        /// The page where the seller approves Hanout: `www` is `https://www.etsy.com`,
+        /// or the sandbox's address.
+        pub fn authorize_url(&self, www: &str, keystring: &str, redirect_uri: &str) -> String {
+            let query = [
+                ("response_type", "code"),
+                ("client_id", keystring),
+                ("redirect_uri", redirect_uri),
+                ("scope", SCOPES),
+                ("state", &self.state),
+                ("code_challenge", &self.challenge()),
+                ("code_challenge_method", "S256"),
+            ];
+            let encoded: Vec<String> = query
+                .iter()
+                .map(|(k, v)| format!("{k}={}", urlencode(v)))
+                .collect();
+            format!(
+                "{}/oauth/connect?{}",
+                www.trim_end_matches('/'),
+                encoded.join("&")
+            )
+        }
+    }
+
+    fn urlencode(value: &str) -> String {
+        value
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+}
+
+impl Etsy {
+    /// Trades the code from the redirect for the shop's first tokens.
+    pub async fn exchange_code(
+        api: &str,
+        keystring: &str,
+        redirect_uri: &str,
+        code: &str,
+        pkce: &sign_in::Pkce,
+        now: Timestamp,
+    ) -> Result<Tokens, Reply> {
+        let answer = Answer::read(
+            http::client()
+                .post(format!(
+                    "{}/v3/public/oauth/token",
+                    api.trim_end_matches('/')
+                ))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", keystring),
+                    ("redirect_uri", redirect_uri),
+                    ("code", code),
+                    ("code_verifier", pkce.verifier.as_str()),
+                ])
+                .send()
+                .await,
+        )
+        .await?;
+        let fresh: TokenAnswer = answer.json(message)?;
+        Ok(Tokens {
+            access: fresh.access_token,
+            refresh: fresh.refresh_token,
+            expires_at: Timestamp(now.millis() + fresh.expires_in * 1000),
+        })
+    }
+
+    /// Hanout's craft categories as this shop's Etsy taxonomy, from
+    /// `getSellerTaxonomyNodes`: for each category the shallowest node whose name holds
+    /// one of its words. Categories with no match are left out (listing one says so).
+    pub async fn taxonomy(&self) -> Result<BTreeMap<Category, u64>, Reply> {
+        #[derive(Deserialize)]
+        struct Node {
+            id: u64,
+            name: String,
+            #[serde(default)]
+            children: Vec<Node>,
+        }
+        fn flatten<'a>(nodes: &'a [Node], depth: usize, out: &mut Vec<(usize, &'a Node)>) {
+            for n in nodes {
+                out.push((depth, n));
+                flatten(&n.children, depth + 1, out);
+            }
+        }
+        let builder = self.request(Method::GET, "/seller-taxonomy/nodes").await?;
+        let page: Page<Node> = self.call(builder).await?.json(message)?;
+        let mut nodes = Vec::new();
+        flatten(&page.results, 0, &mut nodes);
+        nodes.sort_by_key(|(depth, _)| *depth);
+        Ok(Category::ALL
+            .iter()
+            .filter_map(|category| {
+                let words = taxonomy_words(*category);
+                nodes
+                    .iter()
+                    .find(|(_, n)| words.iter().any(|w| n.name.contains(w)))
+                    .map(|(_, n)| (*category, n.id))
+            })
+            .collect())
+    }
+}
+
+impl Etsy {
+    /// The shop's first shipping profile: Etsy needs one on every physical listing.
+    pub async fn shipping_profile(&self) -> Result<Option<u64>, Reply> {
+        #[derive(Deserialize)]
+        struct Profile {
+            shipping_profile_id: u64,
+        }
+        let path = format!("/shops/{}/shipping-profiles", self.shop.shop_id);
+        let builder = self.request(Method::GET, &path).await?;
+        let page: Page<Profile> = self.call(builder).await?.json(message)?;
+        Ok(page.results.first().map(|p| p.shipping_profile_id))
+    }
+}
+
+/// The words of Etsy's taxonomy names that each craft category goes under.
+fn taxonomy_words(category: Category) -> &'static [&'static str] {
+    match category {
+        Category::Pottery => &["Pottery", "Ceramics", "Tagine"],
+        Category::Carpets => &["Rugs", "Carpets"],
+        Category::Clothing => &["Clothing"],
+        Category::Leather => &["Leather"],
+        Category::Wood => &["Wood"],
+        Category::Metal => &["Metal", "Lanterns", "Brass"],
+        Category::Basketry => &["Basket"],
+        Category::Jewellery => &["Jewelry"],
+        Category::Textiles => &["Textiles", "Blankets"],
+        Category::Stone => &["Stone"],
+        Category::Argan => &["Argan", "Bath & Beauty"],
+        Category::Other => &["Home & Living"],
+    }
+}
+
 impl Marketplace for Etsy {
     async fn probe(&self) -> Result<(), Reply> {
         let builder = self.request(Method::GET, "/openapi-ping").await?;
@@ -659,7 +839,7 @@ impl Marketplace for Etsy {
         if let Some(id) = q.remote_id {
             return Ok(self.listing(id.as_str()).await?.and_then(Etsy::found));
         }
-        let sku = q.sku.to_string();
+        let sku = etsy_sku(q.sku);
         let unclaimed = |l: &Listing| !q.claimed.contains(&RemoteId::new(l.listing_id.to_string()));
         let mut drafts = Vec::new();
         for state in ["draft", "inactive", "active", "sold_out"] {
@@ -703,6 +883,8 @@ impl Marketplace for Etsy {
             .and_then(|c| c.split_once(':'))
             .and_then(|(t, n)| Some((t.parse::<i64>().ok()?, n.parse::<usize>().ok()?)))
             .unwrap_or((0, 0));
+        // Etsy refuses times before 2000 (`minimum: 946684800`).
+        let since = since.max(946_684_800);
         let builder = self
             .request(
                 Method::GET,
