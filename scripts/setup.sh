@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Hanout needs on a fresh Debian 12 machine that has Rust (rustup): system
 # packages (WebKitGTK for the window, Xvfb and WebKitWebDriver for its tests, Noto fonts
-# for Arabic and Tifinagh), the wasm target and the pinned cargo tools. Idempotent: each
+# for Arabic and Tifinagh, Node for Prism), the wasm target, the pinned cargo tools and
+# Prism, which checks requests against Etsy's published API. Idempotent: each
 # step runs only when its tool is missing or at the wrong version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 TAURI_DRIVER_VERSION=2.1.0
+# Etsy's contract check (crates/market/tests/sandbox/contract.rs).
+PRISM_VERSION=5.16.0
 # Must equal the wasm-bindgen version pinned in ui/Cargo.toml (and so in Cargo.lock).
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' ui/Cargo.toml)
 
@@ -36,6 +39,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+if ! command -v npm >/dev/null; then
+  log "apt: nodejs npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
@@ -55,5 +64,11 @@ fi
 if ! command -v tauri-driver >/dev/null; then
   log "cargo install tauri-driver $TAURI_DRIVER_VERSION"
   cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+fi
+PRISM=target/prism/node_modules/.bin/prism
+if ! { [ -x "$PRISM" ] && "$PRISM" --version 2>/dev/null | grep -qF "$PRISM_VERSION"; }; then
+  log "npm install @stoplight/prism-cli $PRISM_VERSION (into target/prism)"
+  npm install --prefix target/prism --no-audit --no-fund --loglevel=error \
+    "@stoplight/prism-cli@$PRISM_VERSION"
 fi
 log "ready"

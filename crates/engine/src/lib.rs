@@ -273,6 +273,12 @@ impl<M: Marketplace> Engine<M> {
     ) -> Result<(), EngineError> {
         loop {
             if !self.may_send(market, round)? {
+                // Over budget: the pull is still due, as soon as the budget allows.
+                if !round.unreachable.contains(market)
+                    && let Some(budget) = self.budgets.get(market)
+                {
+                    wake_at(round, budget.free_at(self.clock.now()));
+                }
                 return Ok(());
             }
             let cursor = lock(catalog).marketplace(market)?.pull_cursor;

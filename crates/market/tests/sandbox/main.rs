@@ -57,6 +57,25 @@ impl TokenVault for NoVault {
     }
 }
 
+/// A sandbox on loopback whose time is `clock`'s: one virtual time for the engine and
+/// the shops, so Etsy's limit of 10 requests a second holds in the seconds the engine's
+/// budget counts.
+async fn start_sandbox() -> (Running, VirtualClock) {
+    let clock = VirtualClock::new();
+    let shop_time = clock.clone();
+    let config = Config {
+        clock: Arc::new(move || {
+            UNIX_EPOCH + Duration::from_millis(shop_time.now().millis().unsigned_abs())
+        }),
+        ..Config::default()
+    };
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("an address");
+    let sandbox = hanout_sandbox::start(config, addr)
+        .await
+        .expect("the sandbox starts");
+    (sandbox, clock)
+}
+
 struct World {
     sandbox: Running,
     catalog: Mutex<Catalog>,
@@ -68,21 +87,21 @@ struct World {
 
 impl World {
     async fn new(faults: &str, listings: usize) -> World {
+        let (sandbox, clock) = start_sandbox().await;
+        let url = sandbox.url();
+        World::with(sandbox, clock, faults, listings, &url).await
+    }
+
+    /// A catalog of `listings` products with 3 photos each, for sale on both shops of
+    /// `sandbox`, whose Etsy side is reached at `etsy` (the sandbox itself, or a proxy).
+    async fn with(
+        sandbox: Running,
+        clock: VirtualClock,
+        faults: &str,
+        listings: usize,
+        etsy: &str,
+    ) -> World {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        // One virtual time for the engine and the shops: Etsy's limit of 10 requests a
-        // second holds in the same seconds the engine's budget counts.
-        let clock = VirtualClock::new();
-        let shop_time = clock.clone();
-        let config = Config {
-            clock: Arc::new(move || {
-                UNIX_EPOCH + Duration::from_millis(shop_time.now().millis().unsigned_abs())
-            }),
-            ..Config::default()
-        };
-        let addr: SocketAddr = "127.0.0.1:0".parse().expect("an address");
-        let sandbox = hanout_sandbox::start(config, addr)
-            .await
-            .expect("the sandbox starts");
         let vault = Arc::new(Vault::file(&dir.path().join("secrets.json")));
         let mut catalog =
             Catalog::open_with(&dir.path().join("hanout.db"), Box::new(clock.clone()), None)
@@ -100,7 +119,7 @@ impl World {
             })
             .expect("an artisan");
         let url = sandbox.url();
-        let etsy = etsy_account(&url, &vault, &clock).await;
+        let etsy = etsy_account(etsy, &vault, &clock).await;
         let woo = Settings::Woocommerce(WooShop {
             site: url.clone(),
             categories: BTreeMap::new(),
@@ -210,7 +229,7 @@ impl World {
             let round = engine.round(&self.catalog).await.expect("a round");
             requests += round.requests;
             let s = status(&self.catalog()).expect("a status");
-            if s.waiting == 0 {
+            if s.waiting == 0 && round.next_wake.is_none() {
                 return requests;
             }
             match round.next_wake {
@@ -501,3 +520,5 @@ async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
         }
     }
 }
+
+mod contract;
