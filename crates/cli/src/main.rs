@@ -2,6 +2,7 @@
 
 mod dev;
 mod photo;
+mod sync;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use hanout_domain::{
     ProductForm, ProductStatus,
 };
 use hanout_store::{Catalog, StoreError};
+use hanout_sync::MarketplaceId;
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -49,6 +51,18 @@ enum Command {
     /// A product's photos, and what the photo pipeline makes of a file
     #[command(subcommand)]
     Photo(photo::PhotoCommand),
+    /// The cooperative's marketplace accounts
+    #[command(subcommand)]
+    Account(sync::AccountCommand),
+    /// Sends the catalog's changes to the marketplaces and pulls sales back; runs until
+    /// Ctrl-C unless --once
+    Sync {
+        /// Send what can be sent now, then stop
+        #[arg(long)]
+        once: bool,
+    },
+    /// What waits to be sent, what failed and why, per product and marketplace
+    Status,
     /// A local marketplace (Etsy and WooCommerce alike) with a buyer's page, for demos
     /// and tests: `hanout sandbox --port 8089 --faults "drop=0.1,seed=7"`
     Sandbox(hanout_sandbox::cli::SandboxArgs),
@@ -116,6 +130,17 @@ enum ProductCommand {
     /// Take a product off sale for good, keeping its record
     Archive {
         id: String,
+    },
+    /// Choose where a product is sold: on a marketplace account (live), there but hidden
+    /// from buyers, or off it
+    Sell {
+        id: String,
+        /// The account, as `hanout account list` shows it
+        #[arg(long)]
+        on: String,
+        /// live, hidden or off
+        #[arg(long, default_value = "live", value_parser = ["live", "hidden", "off"])]
+        how: String,
     },
 }
 
@@ -221,6 +246,10 @@ fn run(cli: Cli) -> Result<()> {
         other => other,
     };
     let path = db_path(cli.db)?;
+    // The sync runs its own catalog handle, shared with the engine.
+    if let Command::Sync { once } = command {
+        return sync::sync(&path, once);
+    }
     let mut catalog =
         Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
     match command {
@@ -265,7 +294,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
         Command::Dev(command) => dev::run(command, Some(path)),
-        Command::Sandbox(_) => Err(anyhow!("the sandbox needs no catalog")),
+        Command::Sandbox(_) | Command::Sync { .. } => Err(anyhow!("handled above")),
+        Command::Account(command) => sync::account(&mut catalog, &path, command, out),
+        Command::Status => sync::show_status(&catalog, out),
         Command::Settings { change } => {
             let settings = match change {
                 Some(SettingCommand::KeepOriginals { value }) => {
@@ -330,11 +361,20 @@ fn product(catalog: &mut Catalog, cmd: ProductCommand, out: Output) -> Result<()
             let entry = catalog.archive_product(catalog.find_product(&id)?)?;
             out.print(&entry, |w| write_entry(w, &entry))
         }
+        ProductCommand::Sell { id, on, how } => {
+            let product = catalog.find_product(&id)?;
+            let account = catalog.marketplace(&MarketplaceId::new(on.as_str()))?;
+            catalog.set_listing(product, &account.id, how != "off", how == "live")?;
+            let entry = catalog.product(product)?;
+            out.print(&entry, |w| {
+                writeln!(w, "{} on {}: {how}", title(&entry), account.name)
+            })
+        }
     }
 }
 
 /// The one id there is, or an error that says which flag chooses among several.
-fn only<T>(mut ids: impl Iterator<Item = T>, what: &str, flag: &str) -> Result<T> {
+pub(crate) fn only<T>(mut ids: impl Iterator<Item = T>, what: &str, flag: &str) -> Result<T> {
     match (ids.next(), ids.next()) {
         (Some(id), None) => Ok(id),
         (None, _) => Err(anyhow!(
@@ -402,7 +442,7 @@ impl ListArgs {
 }
 
 #[derive(Clone, Copy)]
-struct Output {
+pub(crate) struct Output {
     json: bool,
 }
 

@@ -392,3 +392,119 @@ fn photos_are_added_in_order_and_bad_ones_are_reported_without_losing_the_rest()
         stderr(&out)
     );
 }
+
+/// A `hanout sandbox` process on a free port, stopped when dropped.
+struct Sandbox {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sandbox {
+    fn start() -> Sandbox {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap();
+        // Held at once, so that a failing test still stops it.
+        let sandbox = Sandbox {
+            child: Command::new(env!("CARGO_BIN_EXE_hanout"))
+                .args(["sandbox", "--port", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        // Wait for the process to listen (a process getting ready, not a timed test).
+        for _ in 0..300 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return sandbox;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the sandbox did not listen on {port}");
+    }
+
+    /// The buyer's page, over a plain HTTP/1.0 request.
+    fn page(&self) -> String {
+        use std::io::{Read, Write};
+        let host = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).unwrap();
+        write!(stream, "GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut page = String::new();
+        stream.read_to_string(&mut page).unwrap();
+        page
+    }
+}
+
+#[test]
+fn a_product_goes_to_both_sandbox_shops_with_account_sync_and_status() {
+    let sandbox = Sandbox::start();
+    let h = Hanout::with_maker();
+    let added = h.ok(&["account", "add", "sandbox", "--url", &sandbox.url]);
+    assert!(
+        added.contains("etsy:sandbox") && added.contains("woocommerce:sandbox"),
+        "{added}"
+    );
+    assert!(
+        added.contains("only you can read"),
+        "says where secrets are: {added}"
+    );
+    let product = h.json(&[
+        "product",
+        "add",
+        "--title-fr",
+        "Tapis de Taznakht",
+        "--category",
+        "carpets",
+        "--price",
+        "2400",
+        "--quantity",
+        "1",
+    ]);
+    let id = product["id"].as_str().unwrap().to_owned();
+    h.ok(&["photo", "add", &id, &shared_photo("o_portrait_1.jpg")]);
+    for account in ["etsy:sandbox", "woocommerce:sandbox"] {
+        h.ok(&["product", "sell", &id, "--on", account]);
+    }
+    let before = h.json(&["status"]);
+    assert_eq!(before["waiting"], 2, "{before:#}");
+
+    let synced = h.ok(&["sync", "--once"]);
+    assert!(synced.contains("0 products wait, 0 failed"), "{synced}");
+    let after = h.json(&["status"]);
+    let lanes = after["lanes"].as_array().unwrap();
+    assert_eq!(lanes.len(), 2);
+    assert!(lanes.iter().all(|l| l[1]["state"] == "sent"), "{after:#}");
+
+    // The shops show it, and no secret reached the catalog file.
+    let page = sandbox.page();
+    assert!(page.contains("Tapis de Taznakht"), "on the buyer's page");
+    let catalog = std::fs::read(&h.db).unwrap();
+    let secrets = std::fs::read_to_string(h.db.with_file_name("hanout-secrets.json")).unwrap();
+    let secrets: serde_json::Value = serde_json::from_str(&secrets).unwrap();
+    for (_, value) in secrets.as_object().unwrap() {
+        let inner: serde_json::Value = serde_json::from_str(value.as_str().unwrap()).unwrap();
+        // Every secret but the WordPress user name, which is a name (and a word the
+        // catalog's own tables use).
+        let fields = inner
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(k, _)| *k != "wp_user");
+        for secret in fields.filter_map(|(_, v)| v.as_str()) {
+            assert!(
+                !catalog
+                    .windows(secret.len())
+                    .any(|w| w == secret.as_bytes()),
+                "a secret in the catalog file: {secret}"
+            );
+        }
+    }
+}

@@ -1,0 +1,528 @@
+//! `hanout account`, `hanout sync` and `hanout status`: the cooperative's marketplaces,
+//! and carrying the catalog's changes to them.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Subcommand;
+use hanout_domain::{Clock, CooperativeId, Lang};
+use hanout_engine::{DataSaver, Engine, LaneStatus, Network, Schedule, SyncEvent, Syncer, status};
+use hanout_market::Market;
+use hanout_market::accounts::{EtsyKey, Settings, connect, store_etsy_secrets, store_woo_secrets};
+use hanout_market::etsy::{Credentials, Etsy, EtsyShop, TokenVault, Tokens, WhoMade, sign_in};
+use hanout_market::vault::Vault;
+use hanout_market::woo::{WooCredentials, WooShop};
+use hanout_store::{Catalog, SystemClock};
+use hanout_sync::MarketplaceId;
+
+use crate::{Output, only};
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Adds a marketplace account to a cooperative; its secrets go to the vault, never to
+    /// the catalog
+    #[command(subcommand)]
+    Add(AddAccount),
+    /// The cooperative's accounts, and where their secrets are kept
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum AddAccount {
+    /// An Etsy shop: prints the page where the seller lets Hanout in, then reads the
+    /// address that page sends the browser to (or its code)
+    Etsy {
+        /// The cooperative, by name or id [default: the only one there is]
+        #[arg(long)]
+        coop: Option<String>,
+        #[arg(long)]
+        shop_id: u64,
+        /// The app's key string, from Etsy's developer pages
+        #[arg(long, env = "HANOUT_ETSY_KEYSTRING")]
+        keystring: String,
+        #[arg(long, env = "HANOUT_ETSY_SHARED_SECRET", hide_env_values = true)]
+        shared_secret: String,
+        /// The app's registered redirect address
+        #[arg(long)]
+        redirect_uri: String,
+        /// i_did, collective or someone_else
+        #[arg(long, default_value = "collective")]
+        who_made: String,
+        /// Etsy's era for pieces already made (its values change every year):
+        /// made_to_order, or the current bucket such as 2020_2026
+        #[arg(long, default_value = "made_to_order")]
+        when_made: String,
+        #[arg(long, default_value = "https://openapi.etsy.com")]
+        api: String,
+        #[arg(long, default_value = "https://www.etsy.com")]
+        www: String,
+    },
+    /// A WooCommerce shop: REST keys, and a WordPress application password for photos
+    Woocommerce {
+        #[arg(long)]
+        coop: Option<String>,
+        /// The site's address, https://...
+        #[arg(long)]
+        site: String,
+        #[arg(long, env = "HANOUT_WOO_CONSUMER_KEY")]
+        consumer_key: String,
+        #[arg(long, env = "HANOUT_WOO_CONSUMER_SECRET", hide_env_values = true)]
+        consumer_secret: String,
+        #[arg(long)]
+        wp_user: String,
+        #[arg(long, env = "HANOUT_WP_APP_PASSWORD", hide_env_values = true)]
+        app_password: String,
+    },
+    /// Both shops of a running `hanout sandbox`, signed in at once: for trainers and tests
+    Sandbox {
+        #[arg(long)]
+        coop: Option<String>,
+        #[arg(long, default_value = "http://127.0.0.1:8089")]
+        url: String,
+    },
+}
+
+/// The vault beside the catalog file: a private file next to `hanout.db`.
+pub fn vault_for(db: &Path) -> Arc<Vault> {
+    let dir = db.parent().unwrap_or(Path::new("."));
+    Arc::new(Vault::file(&dir.join("hanout-secrets.json")))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the network runtime")
+}
+
+fn cooperative(catalog: &Catalog, coop: Option<&str>) -> Result<CooperativeId> {
+    Ok(match coop {
+        Some(key) => catalog.find_cooperative(key)?,
+        None => only(
+            catalog.cooperatives()?.into_iter().map(|c| c.id),
+            "cooperative",
+            "--coop",
+        )?,
+    })
+}
+
+/// Rotated tokens are kept by `connect`; while adding, there is nothing to keep yet.
+struct Unkept;
+
+impl TokenVault for Unkept {
+    fn store(&self, _: &Tokens) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Reads the shop's taxonomy and shipping profile with fresh tokens.
+async fn etsy_settings(mut shop: EtsyShop, key: &EtsyKey, tokens: &Tokens) -> Result<EtsyShop> {
+    let etsy = Etsy::new(
+        shop.clone(),
+        Credentials {
+            keystring: key.keystring.clone(),
+            shared_secret: key.shared_secret.clone(),
+            tokens: tokens.clone(),
+        },
+        Arc::new(Unkept),
+        Arc::new(SystemClock),
+    );
+    shop.taxonomy = etsy
+        .taxonomy()
+        .await
+        .map_err(|r| anyhow!("reading Etsy's categories: {r:?}"))?;
+    shop.shipping_profile_id = etsy
+        .shipping_profile()
+        .await
+        .map_err(|r| anyhow!("reading the shop's shipping profiles: {r:?}"))?;
+    Ok(shop)
+}
+
+fn random_bytes() -> [u8; 64] {
+    let mut bytes = [0u8; 64];
+    for chunk in bytes.chunks_mut(16) {
+        chunk.copy_from_slice(&uuid::Uuid::new_v4().into_bytes());
+    }
+    bytes
+}
+
+/// The code in what the seller pastes: the whole address the browser went to, or the
+/// code alone. The state must be the one sent.
+fn code_from(pasted: &str, state: &str) -> Result<String> {
+    let pasted = pasted.trim();
+    let Some((_, query)) = pasted.split_once('?') else {
+        return Ok(pasted.to_owned());
+    };
+    let pairs: BTreeMap<String, String> =
+        serde_urlencoded::from_str(query).context("reading the address")?;
+    if pairs.get("state").map(String::as_str) != Some(state) {
+        bail!("this address is from another sign-in: start again");
+    }
+    pairs
+        .get("code")
+        .cloned()
+        .ok_or_else(|| anyhow!("the address has no code: was access refused?"))
+}
+
+fn add_account(
+    catalog: &mut Catalog,
+    vault: &Vault,
+    coop: CooperativeId,
+    id: &str,
+    name: &str,
+    settings: &Settings,
+) -> Result<()> {
+    let id = MarketplaceId::new(id);
+    catalog.add_marketplace(&id, coop, settings.kind(), name)?;
+    catalog.set_marketplace_settings(&id, &serde_json::to_string(settings)?)?;
+    println!("added {id}; its secrets are in {}", place(vault));
+    Ok(())
+}
+
+fn place(vault: &Vault) -> String {
+    match vault.place() {
+        hanout_market::vault::Place::PrivateFile { path } => {
+            format!("a file only you can read: {}", path.display())
+        }
+    }
+}
+
+pub fn account(
+    catalog: &mut Catalog,
+    db: &Path,
+    command: AccountCommand,
+    out: Output,
+) -> Result<()> {
+    let vault = vault_for(db);
+    match command {
+        AccountCommand::Add(add) => add_command(catalog, &vault, add),
+        AccountCommand::List => {
+            let accounts = catalog.marketplaces()?;
+            let where_ = place(&vault);
+            out.print(
+                &accounts
+                    .iter()
+                    .map(|a| (&a.id, &a.kind, &a.name))
+                    .collect::<Vec<_>>(),
+                |w| {
+                    for a in &accounts {
+                        let sign_in = if a.needs_sign_in {
+                            "  (sign in again)"
+                        } else {
+                            ""
+                        };
+                        writeln!(w, "{}  {}  {}{sign_in}", a.id, a.kind, a.name)?;
+                    }
+                    writeln!(w, "secrets: {where_}")
+                },
+            )
+        }
+    }
+}
+
+fn add_command(catalog: &mut Catalog, vault: &Vault, add: AddAccount) -> Result<()> {
+    let now = SystemClock.now();
+    match add {
+        AddAccount::Etsy {
+            coop,
+            shop_id,
+            keystring,
+            shared_secret,
+            redirect_uri,
+            who_made,
+            when_made,
+            api,
+            www,
+        } => {
+            let coop = cooperative(catalog, coop.as_deref())?;
+            let who_made = match who_made.as_str() {
+                "i_did" => WhoMade::IDid,
+                "collective" => WhoMade::Collective,
+                "someone_else" => WhoMade::SomeoneElse,
+                other => bail!("--who-made {other:?}: one of i_did, collective, someone_else"),
+            };
+            let pkce = sign_in::Pkce::new(&random_bytes());
+            println!("Open this page, let Hanout in, then paste the address you land on:");
+            println!("{}", pkce.authorize_url(&www, &keystring, &redirect_uri));
+            let mut pasted = String::new();
+            std::io::stdin().lock().read_line(&mut pasted)?;
+            let code = code_from(&pasted, &pkce.state)?;
+            let key = EtsyKey {
+                keystring,
+                shared_secret,
+            };
+            let tokens = runtime()?
+                .block_on(Etsy::exchange_code(
+                    &api,
+                    &key.keystring,
+                    &redirect_uri,
+                    &code,
+                    &pkce,
+                    now,
+                ))
+                .map_err(|r| anyhow!("Etsy refused the sign-in: {r:?}"))?;
+            let shop = EtsyShop {
+                api,
+                shop_id,
+                who_made,
+                when_made,
+                shipping_profile_id: None,
+                taxonomy: BTreeMap::new(),
+            };
+            let shop = runtime()?.block_on(etsy_settings(shop, &key, &tokens))?;
+            let id = format!("etsy:{shop_id}");
+            store_etsy_secrets(vault, &id, &key, &tokens)?;
+            add_account(
+                catalog,
+                vault,
+                coop,
+                &id,
+                &format!("Etsy {shop_id}"),
+                &Settings::Etsy(shop),
+            )
+        }
+        AddAccount::Woocommerce {
+            coop,
+            site,
+            consumer_key,
+            consumer_secret,
+            wp_user,
+            app_password,
+        } => {
+            let coop = cooperative(catalog, coop.as_deref())?;
+            let host = site
+                .split("://")
+                .nth(1)
+                .unwrap_or(&site)
+                .trim_end_matches('/')
+                .to_owned();
+            let id = format!("woocommerce:{host}");
+            store_woo_secrets(
+                vault,
+                &id,
+                &WooCredentials {
+                    consumer_key,
+                    consumer_secret,
+                    wp_user,
+                    app_password,
+                },
+            )?;
+            let settings = Settings::Woocommerce(WooShop {
+                site,
+                categories: BTreeMap::new(),
+            });
+            add_account(catalog, vault, coop, &id, &host, &settings)
+        }
+        AddAccount::Sandbox { coop, url } => {
+            let coop = cooperative(catalog, coop.as_deref())?;
+            runtime()?.block_on(add_sandbox(catalog, vault, coop, &url, now))
+        }
+    }
+}
+
+/// The sandbox approves at once: the consent page redirects straight to the code.
+async fn add_sandbox(
+    catalog: &mut Catalog,
+    vault: &Vault,
+    coop: CooperativeId,
+    url: &str,
+    now: hanout_domain::Timestamp,
+) -> Result<()> {
+    use hanout_sandbox::credentials as sandbox;
+    const REDIRECT: &str = "http://localhost/hanout/etsy";
+    let pkce = sign_in::Pkce::new(&random_bytes());
+    let consent = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
+        .get(pkce.authorize_url(url, sandbox::ETSY_KEYSTRING, REDIRECT))
+        .send()
+        .await
+        .with_context(|| format!("no sandbox answers at {url}: start it with `hanout sandbox`"))?;
+    let location = consent
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or_else(|| anyhow!("the sandbox did not approve the sign-in"))?;
+    let code = code_from(location, &pkce.state)?;
+    let key = EtsyKey {
+        keystring: sandbox::ETSY_KEYSTRING.into(),
+        shared_secret: sandbox::ETSY_SHARED_SECRET.into(),
+    };
+    let tokens = Etsy::exchange_code(url, &key.keystring, REDIRECT, &code, &pkce, now)
+        .await
+        .map_err(|r| anyhow!("the sandbox refused the sign-in: {r:?}"))?;
+    let shop = EtsyShop {
+        api: url.to_owned(),
+        shop_id: sandbox::ETSY_SHOP_ID.unsigned_abs(),
+        who_made: WhoMade::Collective,
+        when_made: "made_to_order".into(),
+        shipping_profile_id: None,
+        taxonomy: BTreeMap::new(),
+    };
+    let shop = etsy_settings(shop, &key, &tokens).await?;
+    store_etsy_secrets(vault, "etsy:sandbox", &key, &tokens)?;
+    add_account(
+        catalog,
+        vault,
+        coop,
+        "etsy:sandbox",
+        "Etsy (sandbox)",
+        &Settings::Etsy(shop),
+    )?;
+    store_woo_secrets(
+        vault,
+        "woocommerce:sandbox",
+        &WooCredentials {
+            consumer_key: sandbox::WOO_CONSUMER_KEY.into(),
+            consumer_secret: sandbox::WOO_CONSUMER_SECRET.into(),
+            wp_user: sandbox::WP_USER.into(),
+            app_password: sandbox::WP_APPLICATION_PASSWORD.into(),
+        },
+    )?;
+    let woo = Settings::Woocommerce(WooShop {
+        site: url.to_owned(),
+        categories: BTreeMap::new(),
+    });
+    add_account(
+        catalog,
+        vault,
+        coop,
+        "woocommerce:sandbox",
+        "Boutique (sandbox)",
+        &woo,
+    )
+}
+
+/// The adapters for every account of the catalog.
+fn markets(catalog: &Catalog, vault: &Arc<Vault>) -> Result<BTreeMap<MarketplaceId, Market>> {
+    catalog
+        .marketplaces()?
+        .into_iter()
+        .map(|a| {
+            let market = connect(a.id.as_str(), &a.settings, vault, Arc::new(SystemClock))?;
+            Ok((a.id, market))
+        })
+        .collect()
+}
+
+fn random_source() -> Box<dyn FnMut() -> u64 + Send> {
+    Box::new(|| {
+        let bytes = uuid::Uuid::new_v4().into_bytes();
+        u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
+    })
+}
+
+/// `hanout sync`: with `once`, sends what can be sent now and says what is left;
+/// otherwise runs like the app does, until Ctrl-C.
+pub fn sync(db: &Path, once: bool) -> Result<()> {
+    let catalog =
+        Mutex::new(Catalog::open(db).with_context(|| format!("opening {}", db.display()))?);
+    let vault = vault_for(db);
+    let markets = markets(
+        &catalog
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        &vault,
+    )?;
+    if markets.is_empty() {
+        bail!("no marketplace account yet: `hanout account add ...`");
+    }
+    let runtime = runtime()?;
+    let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), random_source())?;
+    if once {
+        engine.pull_soon();
+        let mut sent = 0;
+        // Rounds while they make progress; waits for time are left to a later sync.
+        loop {
+            let round = runtime.block_on(engine.round(&catalog))?;
+            sent += round.requests;
+            if round.confirmed == 0 {
+                break;
+            }
+        }
+        let s = status(
+            &catalog
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )?;
+        println!(
+            "{sent} requests; {} products wait, {} failed, {} changes left",
+            s.waiting, s.failed, s.changes
+        );
+        return Ok(());
+    }
+    let (signals, rx) = tokio::sync::mpsc::unbounded_channel();
+    let syncer = Syncer::new(
+        engine,
+        Schedule::default(),
+        DataSaver::AnyNetwork,
+        Network::Unmetered,
+        Arc::new(print_event),
+    );
+    runtime.block_on(async {
+        tokio::select! {
+            ran = syncer.run(&catalog, rx) => ran.map_err(anyhow::Error::from),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    })?;
+    drop(signals);
+    Ok(())
+}
+
+fn print_event(event: SyncEvent) {
+    match event {
+        SyncEvent::Held { why } => println!("held: {why:?}"),
+        SyncEvent::Unreachable => println!("no marketplace answers; trying again later"),
+        SyncEvent::Progress(p) => println!(
+            "sending {} of {} changes, {} of {} photo bytes",
+            p.changes_sent, p.changes, p.bytes_sent, p.bytes
+        ),
+        SyncEvent::Ran {
+            requests,
+            confirmed,
+        } => {
+            println!("{requests} requests, {confirmed} changes confirmed")
+        }
+        SyncEvent::Trouble { message } => eprintln!("trouble: {message}"),
+    }
+}
+
+/// `hanout status`: the queue, and each product on each marketplace.
+pub fn show_status(catalog: &Catalog, out: Output) -> Result<()> {
+    let s = status(catalog)?;
+    out.print(&s, |w| {
+        let last = s.last_sync.map_or("never".to_owned(), |t| {
+            format!("{} ms since 1970", t.millis())
+        });
+        writeln!(
+            w,
+            "{} waiting, {} failed, {} changes, {} photo bytes to send; last answer: {last}",
+            s.waiting, s.failed, s.changes, s.bytes_waiting
+        )?;
+        for (key, lane) in &s.lanes {
+            let title = catalog
+                .product(key.product)
+                .ok()
+                .and_then(|e| e.product.fields.title(Lang::Fr).map(str::to_owned))
+                .unwrap_or_default();
+            let what = match lane {
+                LaneStatus::Sent => "sent".to_owned(),
+                LaneStatus::Waiting { changes } => format!("waiting ({changes} changes)"),
+                LaneStatus::Sending => "sending".to_owned(),
+                LaneStatus::Checking => "checking".to_owned(),
+                LaneStatus::Failed { reason } => format!("failed: {reason}"),
+                LaneStatus::NeedsSignIn => "sign in again".to_owned(),
+            };
+            writeln!(
+                w,
+                "{}  {:<22} {what}  {title}",
+                key.product,
+                key.marketplace.as_str()
+            )?;
+        }
+        Ok(())
+    })
+}
