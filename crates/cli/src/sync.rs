@@ -11,7 +11,9 @@ use clap::Subcommand;
 use hanout_domain::{Clock, CooperativeId, Lang};
 use hanout_engine::{DataSaver, Engine, LaneStatus, Network, Schedule, SyncEvent, Syncer, status};
 use hanout_market::Market;
-use hanout_market::accounts::{EtsyKey, Settings, connect, store_etsy_secrets, store_woo_secrets};
+use hanout_market::accounts::{
+    EtsyKey, Settings, connect, secret, store_etsy_secrets, store_woo_secrets,
+};
 use hanout_market::etsy::{Credentials, Etsy, EtsyShop, TokenVault, Tokens, WhoMade, sign_in};
 use hanout_market::vault::Vault;
 use hanout_market::woo::{WooCredentials, WooShop};
@@ -28,6 +30,8 @@ pub enum AccountCommand {
     Add(AddAccount),
     /// The cooperative's accounts, and where their secrets are kept
     List,
+    /// Reads an Etsy shop's categories (getSellerTaxonomyNodes) and shipping profile again
+    Refresh { account: String },
 }
 
 #[derive(Subcommand)]
@@ -219,6 +223,22 @@ pub fn account(
                     writeln!(w, "secrets: {where_}")
                 },
             )
+        }
+        AccountCommand::Refresh { account } => {
+            let id = MarketplaceId::new(account.as_str());
+            let settings: Settings = serde_json::from_str(&catalog.marketplace(&id)?.settings)
+                .with_context(|| format!("reading the settings of {account}"))?;
+            let Settings::Etsy(shop) = settings else {
+                bail!("{account} is not an Etsy shop: there is nothing to refresh");
+            };
+            let key: EtsyKey = secret(&vault, &account, "key")?;
+            let tokens: Tokens = secret(&vault, &account, "tokens")?;
+            let shop = runtime()?.block_on(etsy_settings(shop, &key, &tokens))?;
+            let categories = shop.taxonomy.len();
+            catalog
+                .set_marketplace_settings(&id, &serde_json::to_string(&Settings::Etsy(shop))?)?;
+            println!("{account}: {categories} craft categories matched to Etsy's");
+            Ok(())
         }
     }
 }

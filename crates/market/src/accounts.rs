@@ -53,7 +53,8 @@ pub fn secret_name(account: &str, what: &str) -> String {
     format!("{account}:{what}")
 }
 
-fn secret<T: for<'de> Deserialize<'de>>(
+/// One of an account's secrets, as it was stored.
+pub fn secret<T: for<'de> Deserialize<'de>>(
     vault: &Vault,
     account: &str,
     what: &'static str,
