@@ -456,6 +456,17 @@ fn a_product_goes_to_both_sandbox_shops_with_account_sync_and_status() {
         added.contains("only you can read"),
         "says where secrets are: {added}"
     );
+    let refreshed = h.ok(&["account", "refresh", "etsy:sandbox"]);
+    assert!(
+        refreshed.contains("craft categories matched"),
+        "{refreshed}"
+    );
+    let refused = h.run(&["account", "refresh", "woocommerce:sandbox"]);
+    assert!(
+        stderr(&refused).contains("not an Etsy shop"),
+        "{}",
+        stderr(&refused)
+    );
     let product = h.json(&[
         "product",
         "add",
