@@ -281,6 +281,13 @@ impl Woo {
     }
 }
 
+/// WooCommerce's `2026-11-24T10:00:00` (GMT), one second earlier.
+fn second_before(date: &str) -> Option<String> {
+    let at: jiff::civil::DateTime = date.parse().ok()?;
+    let before = at.checked_sub(jiff::SignedDuration::from_secs(1)).ok()?;
+    Some(before.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+}
+
 /// The existing product's id in a `product_invalid_sku` refusal.
 fn existing_sku(body: &[u8]) -> Option<u64> {
     let error: Value = serde_json::from_slice(body).ok()?;
@@ -443,13 +450,28 @@ impl Marketplace for Woo {
                 });
             }
         }
-        // While pages follow, page on from the same point; at the end, start after the
-        // newest order seen.
-        changes.cursor = match (more, newest) {
+        // While pages follow, page on from the same point. At the end, start again a
+        // second before the newest order seen: whether `modified_after` counts that second
+        // or not, an order changed in it is read (again, harmlessly: sales apply once).
+        changes.cursor = match (more, newest.as_deref().and_then(second_before)) {
             (true, _) => format!("{since}|{}", skip + PER_PAGE),
             (false, Some(newest)) => format!("{newest}|0"),
             (false, None) => format!("{since}|{skip}"),
         };
         Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_goes_back_one_second_across_a_new_year() {
+        assert_eq!(
+            second_before("2027-01-01T00:00:00").as_deref(),
+            Some("2026-12-31T23:59:59")
+        );
+        assert_eq!(second_before("not a date"), None);
     }
 }
