@@ -211,7 +211,8 @@ impl Money {
         if self.divisor <= 0 {
             return None;
         }
-        Price::from_centimes(self.amount * 100 / self.divisor).ok()
+        // Garbage from the wire must not overflow: it is no price.
+        Price::from_centimes(self.amount.checked_mul(100)? / self.divisor).ok()
     }
 }
 
@@ -344,7 +345,12 @@ impl Etsy {
         let tokens = Tokens {
             access: fresh.access_token,
             refresh: fresh.refresh_token,
-            expires_at: Timestamp(self.clock.now().millis() + fresh.expires_in * 1000),
+            expires_at: Timestamp(
+                self.clock
+                    .now()
+                    .millis()
+                    .saturating_add(fresh.expires_in.saturating_mul(1000)),
+            ),
         };
         // Stored first: the old refresh token is dead now, and losing the new one would
         // lock the shop out until the artisan signs in again.
@@ -700,7 +706,10 @@ impl Etsy {
         Ok(Tokens {
             access: fresh.access_token,
             refresh: fresh.refresh_token,
-            expires_at: Timestamp(now.millis() + fresh.expires_in * 1000),
+            expires_at: Timestamp(
+                now.millis()
+                    .saturating_add(fresh.expires_in.saturating_mul(1000)),
+            ),
         })
     }
 
@@ -959,6 +968,15 @@ mod tests {
             Err(TitleProblem::Character('\u{064E}'))
         );
         assert_eq!(check_title("Tajine ★"), Err(TitleProblem::Character('★')));
+    }
+
+    #[test]
+    fn a_price_from_the_wire_that_makes_no_sense_is_no_price() {
+        let money = |amount, divisor| Money { amount, divisor }.price();
+        assert_eq!(money(12_050, 100), Price::from_centimes(12_050).ok());
+        assert_eq!(money(i64::MAX, 1), None, "overflow");
+        assert_eq!(money(100, 0), None, "no divisor");
+        assert_eq!(money(-5, 1), None, "negative");
     }
 
     #[test]
