@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Hanout needs on a fresh Debian 12 machine that has Rust (rustup): system
 # packages (WebKitGTK for the window, Xvfb and WebKitWebDriver for its tests, Noto fonts
-# for Arabic and Tifinagh, Node for Prism), the wasm target, the pinned cargo tools and
+# for Arabic and Tifinagh, Node for Prism, a D-Bus daemon and GNOME Keyring for the
+# secrets test), the wasm target, the pinned cargo tools and
 # Prism, which checks requests against Etsy's published API. Idempotent: each
 # step runs only when its tool is missing or at the wrong version.
 set -euo pipefail
@@ -27,6 +28,7 @@ APT_PACKAGES=(
   build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core
+  dbus-daemon gnome-keyring
   fonts-dejavu-core fonts-noto-core
 )
 missing=()

@@ -89,10 +89,10 @@ pub enum AddAccount {
     },
 }
 
-/// The vault beside the catalog file: a private file next to `hanout.db`.
+/// The vault: the system's keyring, or else a private file beside the catalog.
 pub fn vault_for(db: &Path) -> Arc<Vault> {
     let dir = db.parent().unwrap_or(Path::new("."));
-    Arc::new(Vault::file(&dir.join("hanout-secrets.json")))
+    Arc::new(Vault::open(&dir.join("hanout-secrets.json")))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -188,6 +188,9 @@ fn add_account(
 
 fn place(vault: &Vault) -> String {
     match vault.place() {
+        hanout_market::vault::Place::SystemKeyring { name } => {
+            format!("the system keyring ({name})")
+        }
         hanout_market::vault::Place::PrivateFile { path } => {
             format!("a file only you can read: {}", path.display())
         }

@@ -6,13 +6,19 @@ use std::process::{Command, Output};
 struct Hanout {
     _dir: tempfile::TempDir,
     db: PathBuf,
+    /// The session bus the command sees: none by default, so secrets go to the file.
+    bus: String,
 }
 
 impl Hanout {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("shop.db");
-        Hanout { _dir: dir, db }
+        Hanout {
+            _dir: dir,
+            db,
+            bus: "unix:path=/nonexistent/bus".into(),
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -21,6 +27,7 @@ impl Hanout {
             .arg(&self.db)
             .args(args)
             .env_remove("HANOUT_DB")
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
             .output()
             .unwrap()
     }
@@ -518,4 +525,85 @@ fn a_product_goes_to_both_sandbox_shops_with_account_sync_and_status() {
             );
         }
     }
+}
+
+/// A private session bus with an unlocked GNOME keyring on it, both stopped when dropped.
+struct Keyring {
+    bus: std::process::Child,
+    address: String,
+    _home: tempfile::TempDir,
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        // The keyring daemon leaves with its bus.
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+impl Keyring {
+    fn start() -> Keyring {
+        use std::io::{BufRead, Write};
+        let home = tempfile::tempdir().unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-daemon (scripts/setup.sh installs it)");
+        let mut address = String::new();
+        std::io::BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let keyring = Keyring {
+            bus,
+            address: address.trim().to_owned(),
+            _home: home,
+        };
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+            .env("HOME", keyring._home.path())
+            .env("XDG_DATA_HOME", keyring._home.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (scripts/setup.sh installs it)");
+        // The password of the new login keyring, on stdin.
+        daemon.stdin.take().unwrap().write_all(b"test").unwrap();
+        assert!(daemon.wait().unwrap().success(), "the keyring unlocks");
+        keyring
+    }
+}
+
+#[test]
+fn secrets_go_to_the_system_keyring_when_there_is_one() {
+    let keyring = Keyring::start();
+    let sandbox = Sandbox::start();
+    let mut h = Hanout::with_maker();
+    h.bus = keyring.address.clone();
+    let added = h.ok(&["account", "add", "sandbox", "--url", &sandbox.url]);
+    assert!(added.contains("system keyring"), "{added}");
+    assert!(
+        !h.db.with_file_name("hanout-secrets.json").exists(),
+        "no secrets file beside the catalog"
+    );
+    let product = h.json(&[
+        "product",
+        "add",
+        "--title-fr",
+        "Plateau en thuya",
+        "--category",
+        "wood",
+        "--price",
+        "300",
+        "--quantity",
+        "2",
+    ]);
+    let id = product["id"].as_str().unwrap().to_owned();
+    h.ok(&["product", "sell", &id, "--on", "woocommerce:sandbox"]);
+    // The secrets come back from the keyring: the sync signs in with them.
+    let synced = h.ok(&["sync", "--once"]);
+    assert!(synced.contains("0 products wait, 0 failed"), "{synced}");
 }

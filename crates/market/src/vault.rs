@@ -1,16 +1,20 @@
 //! Where marketplace secrets live: never in the catalog, never in a log.
 //!
-//! This is the fallback store for platforms without a credential store the app can use
-//! (a Linux desktop with no Secret Service running, a CI machine): one JSON file that
-//! only its owner may read or write (mode 0600 on Unix), replaced atomically on every
-//! change so that a crash never leaves half a token. [`Vault::place`] says where secrets
-//! are, so the UI can tell the cooperative.
+//! In the system's credential store when the platform has one that works here (the
+//! freedesktop Secret Service on a Linux desktop), else in one JSON file that only its
+//! owner may read or write (mode 0600 on Unix), replaced atomically on every change so that
+//! a crash never leaves half a token (a headless machine, a desktop with no keyring
+//! running). [`Vault::place`] says which, so the UI can tell the cooperative.
+//!
+//! A secret kept in the file before a keyring appeared is still read from there, and
+//! moves to the keyring the next time it is written.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use keyring_core::CredentialStore;
 use serde::Serialize;
 
 use crate::etsy::{TokenVault, Tokens};
@@ -27,34 +31,56 @@ pub enum VaultError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error("the system keyring refused: {0}")]
+    System(#[from] keyring_core::Error),
 }
 
 /// Where the secrets are kept, for the UI to say.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Place {
+    /// The system's credential store, by its maker's name.
+    SystemKeyring { name: String },
     /// A file only this user can read.
     PrivateFile { path: PathBuf },
 }
 
 /// The secrets of every marketplace account, by name (`etsy:<account>:tokens`, ...).
 pub struct Vault {
+    system: Option<Arc<CredentialStore>>,
     path: PathBuf,
     lock: Mutex<()>,
 }
 
+/// The service name secrets are filed under in the system's store.
+const SERVICE: &str = "ma.hanout.app";
+
 impl Vault {
-    /// The vault in `path`, made on first write.
+    /// The system's credential store if it works here, else the private file at `path`.
+    pub fn open(path: &Path) -> Vault {
+        Vault {
+            system: system_store(),
+            ..Vault::file(path)
+        }
+    }
+
+    /// The private file at `path` alone, made on first write.
     pub fn file(path: &Path) -> Vault {
         Vault {
+            system: None,
             path: path.to_owned(),
             lock: Mutex::new(()),
         }
     }
 
     pub fn place(&self) -> Place {
-        Place::PrivateFile {
-            path: self.path.clone(),
+        match &self.system {
+            Some(store) => Place::SystemKeyring {
+                name: store.vendor(),
+            },
+            None => Place::PrivateFile {
+                path: self.path.clone(),
+            },
         }
     }
 
@@ -95,11 +121,23 @@ impl Vault {
     }
 
     pub fn get(&self, name: &str) -> Result<Option<String>, VaultError> {
+        if let Some(store) = &self.system {
+            match store.build(SERVICE, name, None)?.get_password() {
+                Ok(secret) => return Ok(Some(secret)),
+                // Perhaps kept in the file before the keyring was there.
+                Err(keyring_core::Error::NoEntry) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(self.read()?.remove(name))
     }
 
     pub fn set(&self, name: &str, secret: &str) -> Result<(), VaultError> {
+        if let Some(store) = &self.system {
+            store.build(SERVICE, name, None)?.set_password(secret)?;
+            return self.remove_from_file(name);
+        }
         let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         let mut secrets = self.read()?;
         secrets.insert(name.to_owned(), secret.to_owned());
@@ -107,6 +145,16 @@ impl Vault {
     }
 
     pub fn remove(&self, name: &str) -> Result<(), VaultError> {
+        if let Some(store) = &self.system {
+            match store.build(SERVICE, name, None)?.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.remove_from_file(name)
+    }
+
+    fn remove_from_file(&self, name: &str) -> Result<(), VaultError> {
         let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         let mut secrets = self.read()?;
         if secrets.remove(name).is_some() {
@@ -114,6 +162,29 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// The desktop's Secret Service, if one answers and takes a secret now: a locked or
+/// missing keyring is found here, not at the first token.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+fn system_store() -> Option<Arc<CredentialStore>> {
+    let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new().ok()?;
+    let probe = store.build(SERVICE, "probe", None).ok()?;
+    probe.set_password("probe").ok()?;
+    probe.delete_credential().ok()?;
+    Some(store)
+}
+
+/// Other platforms' stores (Android's, Apple's, Windows') are still to come: the file.
+#[cfg(not(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+)))]
+fn system_store() -> Option<Arc<CredentialStore>> {
+    None
 }
 
 /// Keeps one Etsy account's rotated tokens in the vault under `name`.
