@@ -20,8 +20,8 @@ use std::time::Duration;
 use hanout_domain::{Clock, Timestamp};
 use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError};
 use hanout_sync::{
-    Backoff, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply, Request,
-    classify, confirm, reconcile,
+    Backoff, Done, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply,
+    Request, batchable, classify, confirm, reconcile,
 };
 use serde::{Deserialize, Serialize};
 
@@ -250,6 +250,7 @@ impl<M: Marketplace> Engine<M> {
         if round.progress.changes > 0 {
             self.report(round.progress);
         }
+        let due = self.run_batches(catalog, due, &mut round).await?;
         for mut lane in due {
             let none = BTreeSet::new();
             let owned = claimed.get(&lane.key.marketplace).unwrap_or(&none);
@@ -262,6 +263,128 @@ impl<M: Marketplace> Engine<M> {
             }
         }
         Ok(round)
+    }
+
+    /// Sends the first operation of many lanes together where a marketplace takes
+    /// batches, when that first operation may travel in one ([`batchable`]). Lanes are
+    /// independent, so this is the same as sending each alone, in fewer requests. Returns
+    /// the lanes that may go on in this round: those not batched, and those whose
+    /// batched operation was confirmed.
+    async fn run_batches(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lanes: Vec<LaneState>,
+        round: &mut Round,
+    ) -> Result<Vec<LaneState>, EngineError> {
+        let mut rest = Vec::new();
+        let mut groups: BTreeMap<MarketplaceId, Vec<(LaneState, Operation)>> = BTreeMap::new();
+        for lane in lanes {
+            let size = self
+                .markets
+                .get(&lane.key.marketplace)
+                .map_or(1, Marketplace::batch_size);
+            match lane.plan().into_iter().next() {
+                Some(op)
+                    if size > 1
+                        && batchable(&op)
+                        && lane.lane.in_flight.is_empty()
+                        && lane.lane.confirmed.is_some() =>
+                {
+                    groups
+                        .entry(lane.key.marketplace.clone())
+                        .or_default()
+                        .push((lane, op));
+                }
+                _ => rest.push(lane),
+            }
+        }
+        for (market, group) in groups {
+            if group.len() < 2 {
+                rest.extend(group.into_iter().map(|(lane, _)| lane));
+                continue;
+            }
+            let size = self.markets.get(&market).map_or(1, Marketplace::batch_size);
+            let mut group = group.into_iter();
+            loop {
+                let chunk: Vec<_> = group.by_ref().take(size).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                if !self.may_send(&market, round)? {
+                    if let Some(at) = self
+                        .budgets
+                        .get(&market)
+                        .map(|b| b.free_at(self.clock.now()))
+                    {
+                        wake_at(round, at);
+                    }
+                    rest.extend(chunk.into_iter().chain(group).map(|(lane, _)| lane));
+                    break;
+                }
+                self.send_chunk(catalog, &market, chunk, round, &mut rest)
+                    .await?;
+            }
+        }
+        Ok(rest)
+    }
+
+    /// One batch request: every operation recorded `sending` before it leaves, and each
+    /// outcome recorded after, as for a single request.
+    async fn send_chunk(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        market: &MarketplaceId,
+        chunk: Vec<(LaneState, Operation)>,
+        round: &mut Round,
+        rest: &mut Vec<LaneState>,
+    ) -> Result<(), EngineError> {
+        let mut ids = Vec::with_capacity(chunk.len());
+        for (lane, op) in &chunk {
+            ids.push(lock(catalog).start_operation(&lane.key, op)?);
+            self.step(Step::Recorded(op.name()))?;
+        }
+        round.requests += 1;
+        let answers = match self.markets.get(market) {
+            Some(client) => {
+                let requests: Vec<Request<'_>> = chunk
+                    .iter()
+                    .map(|(lane, op)| Request {
+                        sku: lane.key.product,
+                        remote_id: lane.lane.confirmed.as_ref().map(|c| &c.remote_id),
+                        op,
+                        photos: lane.lane.confirmed.as_ref().map_or(&[], |c| &c.photos),
+                        photo: None,
+                        progress: &|_| {},
+                    })
+                    .collect();
+                client.send_batch(&requests).await
+            }
+            None => Vec::new(),
+        };
+        // An answer missing from the batch's is an outcome nobody knows.
+        let answers = answers.into_iter().map(Some).chain(std::iter::repeat(None));
+        for (((mut lane, op), id), answer) in chunk.into_iter().zip(ids).zip(answers) {
+            self.step(Step::Answered(op.name()))?;
+            let answer = answer.unwrap_or(Err(Reply::Lost));
+            let outcome = self.judge(catalog, &lane, &op, answer, round)?;
+            lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
+            self.step(Step::Finished(op.name()))?;
+            round.progress.changes_sent += 1;
+            round.progress.changes = round.progress.changes.max(round.progress.changes_sent);
+            self.report(round.progress);
+            match outcome {
+                LaneOutcome::Confirmed(confirmed) => {
+                    round.confirmed += 1;
+                    lane.lane.confirmed = confirmed;
+                    rest.push(lane);
+                }
+                LaneOutcome::Unknown { next_attempt }
+                | LaneOutcome::Retry { next_attempt }
+                | LaneOutcome::LookUp { next_attempt } => wake_at(round, next_attempt),
+                LaneOutcome::Failed { .. } => {}
+            }
+        }
+        Ok(())
     }
 
     /// Pulls every page of sales and website changes from `market` and applies them.
@@ -491,8 +614,20 @@ impl<M: Marketplace> Engine<M> {
             })
             .await;
         round.progress.bytes_sent += photo.as_ref().map_or(0, |p| p.len() as u64);
+        self.judge(catalog, lane, op, answer, round)
+    }
+
+    /// What an answer to `op` means for its lane.
+    fn judge(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lane: &LaneState,
+        op: &Operation,
+        answer: Result<Done, Reply>,
+        round: &mut Round,
+    ) -> Result<LaneOutcome, EngineError> {
         match answer {
-            Ok(done) => Ok(match confirm(confirmed, op, done) {
+            Ok(done) => Ok(match confirm(lane.lane.confirmed.as_ref(), op, done) {
                 Ok(c) => LaneOutcome::Confirmed(c),
                 Err(_) => LaneOutcome::Unknown {
                     next_attempt: self.next_attempt(lane, &Failure::Unknown),

@@ -36,6 +36,20 @@ impl Marketplace for Market {
         }
     }
 
+    fn batch_size(&self) -> usize {
+        match self {
+            Market::Etsy(m) => m.batch_size(),
+            Market::Woo(m) => m.batch_size(),
+        }
+    }
+
+    async fn send_batch(&self, requests: &[Request<'_>]) -> Vec<Result<Done, Reply>> {
+        match self {
+            Market::Etsy(m) => m.send_batch(requests).await,
+            Market::Woo(m) => m.send_batch(requests).await,
+        }
+    }
+
     async fn look_up(&self, look_up: LookUp<'_>) -> Result<Option<Found>, Reply> {
         match self {
             Market::Etsy(m) => m.look_up(look_up).await,

@@ -297,7 +297,91 @@ fn existing_sku(body: &[u8]) -> Option<u64> {
     error["data"]["resource_id"].as_u64()
 }
 
+impl Woo {
+    /// The fields a batchable operation changes, as `PUT /products/{id}` takes them.
+    fn update_body(&self, op: &Operation) -> Result<Value, Reply> {
+        Ok(match op {
+            Operation::UpdateFields { text } => self.words(text)?,
+            Operation::SetPriceAndStock { price, quantity } => json!({
+                "regular_price": price_field(*price),
+                "manage_stock": true,
+                "stock_quantity": quantity,
+            }),
+            Operation::Publish => json!({ "status": "publish" }),
+            Operation::Unpublish => json!({ "status": "draft" }),
+            other => return Err(refused(format!("{} does not go in a batch", other.name()))),
+        })
+    }
+}
+
+/// One item of a `products/batch` answer: the product, or its own error.
+fn batch_item(item: &Value) -> Result<Done, Reply> {
+    match item.get("error") {
+        None => Ok(Done::Applied),
+        Some(error) => Err(Reply::Status {
+            code: error["data"]["status"]
+                .as_u64()
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(400),
+            retry_after: None,
+            message: message(error.to_string().as_bytes()),
+        }),
+    }
+}
+
 impl Marketplace for Woo {
+    fn batch_size(&self) -> usize {
+        // WooCommerce takes at most 100 objects per batch request.
+        100
+    }
+
+    /// `POST /products/batch` with every update at once; each item answers for itself.
+    async fn send_batch(&self, requests: &[Request<'_>]) -> Vec<Result<Done, Reply>> {
+        let mut answers: Vec<Option<Result<Done, Reply>>> = vec![None; requests.len()];
+        let mut sent = Vec::new();
+        let mut updates = Vec::new();
+        for (n, request) in requests.iter().enumerate() {
+            let body = match (request.remote_id, self.update_body(request.op)) {
+                (Some(id), Ok(mut body)) => {
+                    body["id"] = json!(id.as_str().parse::<u64>().unwrap_or_default());
+                    body
+                }
+                (None, _) => {
+                    answers[n] = Some(Err(refused("an edit before the product exists".into())));
+                    continue;
+                }
+                (_, Err(reply)) => {
+                    answers[n] = Some(Err(reply));
+                    continue;
+                }
+            };
+            sent.push(n);
+            updates.push(body);
+        }
+        if !updates.is_empty() {
+            let builder = self
+                .products(Method::POST, "/batch")
+                .json(&json!({ "update": updates }));
+            let answer: Result<Value, Reply> = match Woo::call(builder).await {
+                Ok(answer) => answer.json(message),
+                Err(reply) => Err(reply),
+            };
+            let items = answer.as_ref().ok().and_then(|v| v["update"].as_array());
+            for (k, n) in sent.iter().enumerate() {
+                answers[*n] = Some(match (&answer, items.and_then(|items| items.get(k))) {
+                    (Err(reply), _) => Err(reply.clone()),
+                    (Ok(_), Some(item)) => batch_item(item),
+                    // A batch answer without this item: nobody knows what became of it.
+                    (Ok(_), None) => Err(Reply::Lost),
+                });
+            }
+        }
+        answers
+            .into_iter()
+            .map(|a| a.unwrap_or(Err(Reply::Lost)))
+            .collect()
+    }
+
     async fn probe(&self) -> Result<(), Reply> {
         let builder = self.products(Method::GET, "").query(&[("per_page", "1")]);
         Woo::call(builder).await?.ok(message)?;
@@ -326,18 +410,10 @@ impl Marketplace for Woo {
             Operation::Create { .. } | Operation::Reconcile => {
                 Err(refused(format!("{} is not sent", req.op.name())))
             }
-            Operation::UpdateFields { text } => self.put(id, &self.words(text)?).await.map(applied),
-            Operation::SetPriceAndStock { price, quantity } => self
-                .put(
-                    id,
-                    &json!({
-                        "regular_price": price_field(*price),
-                        "manage_stock": true,
-                        "stock_quantity": quantity,
-                    }),
-                )
-                .await
-                .map(applied),
+            op @ (Operation::UpdateFields { .. }
+            | Operation::SetPriceAndStock { .. }
+            | Operation::Publish
+            | Operation::Unpublish) => self.put(id, &self.update_body(op)?).await.map(applied),
             Operation::UploadPhoto { rank, .. } => {
                 let Some(photo) = req.photo else {
                     return Err(refused("a photo upload without its photo".into()));
@@ -364,14 +440,6 @@ impl Marketplace for Woo {
                 sorted.sort_by_key(rank);
                 self.set_images(id, &sorted).await
             }
-            Operation::Publish => self
-                .put(id, &json!({ "status": "publish" }))
-                .await
-                .map(applied),
-            Operation::Unpublish => self
-                .put(id, &json!({ "status": "draft" }))
-                .await
-                .map(applied),
             Operation::Delist => {
                 let builder = self
                     .products(Method::DELETE, &format!("/{}", id.as_str()))

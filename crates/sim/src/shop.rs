@@ -531,6 +531,35 @@ impl Marketplace for SimMarket {
         }
     }
 
+    /// The WooCommerce-like shop takes batches of 100, as `products/batch` does.
+    fn batch_size(&self) -> usize {
+        match self.shop().kind {
+            Kind::Woo => 100,
+            Kind::Etsy => 1,
+        }
+    }
+
+    /// One request for the whole batch: its faults strike every operation in it at once.
+    async fn send_batch(&self, requests: &[Request<'_>]) -> Vec<Result<Done, Reply>> {
+        let mut shop = self.shop();
+        let what: Vec<String> = requests
+            .iter()
+            .map(|r| format!("{} {}", r.op.name(), r.sku))
+            .collect();
+        match shop.fate(&format!("batch [{}]", what.join(", ")), false) {
+            Fate::Fail(reply) => vec![Err(reply); requests.len()],
+            Fate::Go { lose, .. } => {
+                let answers: Vec<_> = requests.iter().map(|r| shop.carry_out(r)).collect();
+                shop.save();
+                if lose {
+                    vec![Err(Reply::Lost); requests.len()]
+                } else {
+                    answers
+                }
+            }
+        }
+    }
+
     async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
         let mut shop = self.shop();
         match shop.fate(&format!("look_up {}", q.sku), false) {

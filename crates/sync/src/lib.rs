@@ -35,7 +35,7 @@ pub use confirm::{Garbled, confirm};
 pub use listing::{
     Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,
 };
-pub use market::{Done, Found, LookUp, Marketplace, RemoteChanges, Request, Sale};
+pub use market::{Done, Found, LookUp, Marketplace, RemoteChanges, Request, Sale, batchable};
 pub use outcome::{Backoff, Failure, Reply, classify};
 pub use plan::{InFlight, Lane, LaneKey, Operation, SendState, plan, plan_all};
 pub use reconcile::{Reconciled, reconcile};

@@ -109,6 +109,28 @@ pub trait Marketplace {
     /// Carries out one operation.
     fn send(&self, request: Request<'_>) -> impl Future<Output = Result<Done, Reply>>;
 
+    /// How many operations one request may carry: more than 1 when the marketplace takes
+    /// batches (WooCommerce: 100), so that a hundred price changes cost one request on 2G.
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    /// Carries out several operations, each of its own listing and each [`batchable`], in
+    /// as few requests as the marketplace allows; one answer per request, in order. A
+    /// request lost as a whole gives every operation in it the same failure.
+    fn send_batch(
+        &self,
+        requests: &[Request<'_>],
+    ) -> impl Future<Output = Vec<Result<Done, Reply>>> {
+        async move {
+            let mut answers = Vec::with_capacity(requests.len());
+            for request in requests {
+                answers.push(self.send(*request).await);
+            }
+            answers
+        }
+    }
+
     /// Finds a listing: `Ok(None)` when the marketplace has none like it.
     fn look_up(&self, look_up: LookUp<'_>) -> impl Future<Output = Result<Option<Found>, Reply>>;
 
@@ -118,4 +140,16 @@ pub trait Marketplace {
         &self,
         cursor: Option<&str>,
     ) -> impl Future<Output = Result<RemoteChanges, Reply>>;
+}
+
+/// Whether `op` may travel in a batch: an edit of a listing that exists, safe to repeat,
+/// that needs no upload and no answer but "done".
+pub fn batchable(op: &Operation) -> bool {
+    matches!(
+        op,
+        Operation::UpdateFields { .. }
+            | Operation::SetPriceAndStock { .. }
+            | Operation::Publish
+            | Operation::Unpublish
+    )
 }

@@ -18,7 +18,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::body::Body;
 use axum::extract::State;
 use axum::response::Response;
-use hanout_domain::ProductForm;
 use reqwest::header::{CONTENT_LENGTH, HOST, TRANSFER_ENCODING};
 
 use super::*;

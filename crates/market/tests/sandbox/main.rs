@@ -522,3 +522,36 @@ async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
 }
 
 mod contract;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_price_change_on_a_dozen_products_goes_to_woocommerce_in_one_request() {
+    let world = World::new("seed=1", 12).await;
+    for product in &world.products {
+        world
+            .catalog()
+            .set_listing(*product, &MarketplaceId::new(ETSY), false, false)
+            .expect("WooCommerce alone");
+    }
+    let mut engine = world.engine();
+    world.drain(&mut engine).await;
+    for product in &world.products {
+        let mut c = world.catalog();
+        let mut form = ProductForm::from(&c.product(*product).expect("the product").product.fields);
+        form.price = "99".into();
+        c.update_product(*product, &form).expect("repriced");
+    }
+    let round = engine.round(&world.catalog).await.expect("a round");
+    assert_eq!(
+        round.requests, 1,
+        "one batch for twelve price changes: {round:?}"
+    );
+    assert_eq!(round.confirmed, 12);
+    let state = world.state().await;
+    let prices: Vec<_> = state["woocommerce"]["products"]
+        .as_array()
+        .expect("products")
+        .iter()
+        .map(|p| p["regular_price"].as_str().expect("a price").to_owned())
+        .collect();
+    assert_eq!(prices, vec!["99.00"; 12]);
+}
