@@ -458,12 +458,29 @@ pub fn sync(db: &Path, once: bool) -> Result<()> {
     if once {
         engine.pull_soon();
         let mut sent = 0;
-        // Rounds while they make progress; waits for time are left to a later sync.
+        // Rounds until nothing is left to send now. Short waits (the request budget, a
+        // brief Retry-After or backoff) are waited out; longer ones are left to a later
+        // sync, and the summary says what waits.
+        // A marketplace that keeps failing is given up on after a few fruitless rounds.
+        const SHORT: i64 = 60_000;
+        let mut fruitless = 0;
         loop {
             let round = runtime.block_on(engine.round(&catalog))?;
             sent += round.requests;
-            if round.confirmed == 0 {
-                break;
+            fruitless = if round.confirmed > 0 {
+                0
+            } else {
+                fruitless + 1
+            };
+            let wait = round
+                .next_wake
+                .map(|at| at.millis() - SystemClock.now().millis());
+            match wait {
+                Some(ms) if ms <= SHORT && fruitless < 5 => {
+                    std::thread::sleep(std::time::Duration::from_millis(ms.max(0).unsigned_abs()));
+                }
+                _ if round.confirmed > 0 => {}
+                _ => break,
             }
         }
         let s = status(

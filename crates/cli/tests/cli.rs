@@ -491,14 +491,32 @@ fn a_product_goes_to_both_sandbox_shops_with_account_sync_and_status() {
     for account in ["etsy:sandbox", "woocommerce:sandbox"] {
         h.ok(&["product", "sell", &id, "--on", account]);
     }
+    // More than the shop's request budget allows in one second: `sync --once` waits
+    // for the budget rather than leaving them.
+    for n in 1..=3 {
+        let more = h.json(&[
+            "product",
+            "add",
+            "--title-fr",
+            &format!("Coussin brodé {n}"),
+            "--category",
+            "textiles",
+            "--price",
+            "180",
+            "--quantity",
+            "3",
+        ]);
+        let more = more["id"].as_str().unwrap().to_owned();
+        h.ok(&["product", "sell", &more, "--on", "woocommerce:sandbox"]);
+    }
     let before = h.json(&["status"]);
-    assert_eq!(before["waiting"], 2, "{before:#}");
+    assert_eq!(before["waiting"], 5, "{before:#}");
 
     let synced = h.ok(&["sync", "--once"]);
     assert!(synced.contains("0 products wait, 0 failed"), "{synced}");
     let after = h.json(&["status"]);
     let lanes = after["lanes"].as_array().unwrap();
-    assert_eq!(lanes.len(), 2);
+    assert_eq!(lanes.len(), 5);
     assert!(lanes.iter().all(|l| l[1]["state"] == "sent"), "{after:#}");
 
     // The shops show it, and no secret reached the catalog file.
