@@ -12,10 +12,10 @@ use hanout_domain::{Clock, CooperativeId, Lang};
 use hanout_engine::{DataSaver, Engine, LaneStatus, Network, Schedule, SyncEvent, Syncer, status};
 use hanout_market::Market;
 use hanout_market::accounts::{
-    EtsyKey, Settings, connect, secret, store_etsy_secrets, store_woo_secrets,
+    EtsyKey, Settings, connect, secret, secret_name, store_etsy_secrets, store_woo_secrets,
 };
-use hanout_market::etsy::{Credentials, Etsy, EtsyShop, TokenVault, Tokens, WhoMade, sign_in};
-use hanout_market::vault::Vault;
+use hanout_market::etsy::{Credentials, Etsy, EtsyShop, Tokens, WhoMade, sign_in};
+use hanout_market::vault::{EtsyTokens, Vault};
 use hanout_market::woo::{WooCredentials, WooShop};
 use hanout_store::{Catalog, SystemClock};
 use hanout_sync::MarketplaceId;
@@ -113,25 +113,22 @@ fn cooperative(catalog: &Catalog, coop: Option<&str>) -> Result<CooperativeId> {
     })
 }
 
-/// Rotated tokens are kept by `connect`; while adding, there is nothing to keep yet.
-struct Unkept;
-
-impl TokenVault for Unkept {
-    fn store(&self, _: &Tokens) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-/// Reads the shop's taxonomy and shipping profile with fresh tokens.
-async fn etsy_settings(mut shop: EtsyShop, key: &EtsyKey, tokens: &Tokens) -> Result<EtsyShop> {
+/// Reads the shop's taxonomy and shipping profile, signed in as `account`, whose key and
+/// tokens are already in the vault: a refresh on the way keeps its rotated token there.
+async fn etsy_settings(mut shop: EtsyShop, vault: &Arc<Vault>, account: &str) -> Result<EtsyShop> {
+    let key: EtsyKey = secret(vault, account, "key")?;
+    let tokens: Tokens = secret(vault, account, "tokens")?;
     let etsy = Etsy::new(
         shop.clone(),
         Credentials {
-            keystring: key.keystring.clone(),
-            shared_secret: key.shared_secret.clone(),
-            tokens: tokens.clone(),
+            keystring: key.keystring,
+            shared_secret: key.shared_secret,
+            tokens,
         },
-        Arc::new(Unkept),
+        Arc::new(EtsyTokens {
+            vault: vault.clone(),
+            name: secret_name(account, "tokens"),
+        }),
         Arc::new(SystemClock),
     );
     shop.taxonomy = etsy
@@ -234,9 +231,7 @@ pub fn account(
             let Settings::Etsy(shop) = settings else {
                 bail!("{account} is not an Etsy shop: there is nothing to refresh");
             };
-            let key: EtsyKey = secret(&vault, &account, "key")?;
-            let tokens: Tokens = secret(&vault, &account, "tokens")?;
-            let shop = runtime()?.block_on(etsy_settings(shop, &key, &tokens))?;
+            let shop = runtime()?.block_on(etsy_settings(shop, &vault, &account))?;
             let categories = shop.taxonomy.len();
             catalog
                 .set_marketplace_settings(&id, &serde_json::to_string(&Settings::Etsy(shop))?)?;
@@ -246,7 +241,7 @@ pub fn account(
     }
 }
 
-fn add_command(catalog: &mut Catalog, vault: &Vault, add: AddAccount) -> Result<()> {
+fn add_command(catalog: &mut Catalog, vault: &Arc<Vault>, add: AddAccount) -> Result<()> {
     let now = SystemClock.now();
     match add {
         AddAccount::Etsy {
@@ -295,9 +290,9 @@ fn add_command(catalog: &mut Catalog, vault: &Vault, add: AddAccount) -> Result<
                 shipping_profile_id: None,
                 taxonomy: BTreeMap::new(),
             };
-            let shop = runtime()?.block_on(etsy_settings(shop, &key, &tokens))?;
             let id = format!("etsy:{shop_id}");
             store_etsy_secrets(vault, &id, &key, &tokens)?;
+            let shop = runtime()?.block_on(etsy_settings(shop, vault, &id))?;
             add_account(
                 catalog,
                 vault,
@@ -349,7 +344,7 @@ fn add_command(catalog: &mut Catalog, vault: &Vault, add: AddAccount) -> Result<
 /// The sandbox approves at once: the consent page redirects straight to the code.
 async fn add_sandbox(
     catalog: &mut Catalog,
-    vault: &Vault,
+    vault: &Arc<Vault>,
     coop: CooperativeId,
     url: &str,
     now: hanout_domain::Timestamp,
@@ -385,8 +380,8 @@ async fn add_sandbox(
         shipping_profile_id: None,
         taxonomy: BTreeMap::new(),
     };
-    let shop = etsy_settings(shop, &key, &tokens).await?;
     store_etsy_secrets(vault, "etsy:sandbox", &key, &tokens)?;
+    let shop = etsy_settings(shop, vault, "etsy:sandbox").await?;
     add_account(
         catalog,
         vault,
