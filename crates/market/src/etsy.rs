@@ -28,6 +28,7 @@ use reqwest::{Method, RequestBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::http::{self, Answer};
+use crate::request::{self, price_field, refused};
 
 /// Who made the cooperative's pieces, as Etsy asks on every listing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,21 +145,7 @@ fn is_mark(c: char) -> bool {
 const TITLE_ORDER: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Ar, Lang::Tzm];
 
 fn pick(words: &BTreeMap<Lang, String>) -> Option<(Lang, &str)> {
-    TITLE_ORDER.iter().find_map(|lang| {
-        words
-            .get(lang)
-            .filter(|w| !w.trim().is_empty())
-            .map(|w| (*lang, w.as_str()))
-    })
-}
-
-/// A refusal found before sending: the engine shows it to the artisan, as Etsy would.
-fn refused(reason: String) -> Reply {
-    Reply::Status {
-        code: 400,
-        retry_after: None,
-        message: reason,
-    }
+    request::pick(words, &TITLE_ORDER)
 }
 
 pub struct Etsy {
@@ -267,10 +254,6 @@ struct TokenAnswer {
 /// without its hyphens (it still parses back as the same id).
 pub fn etsy_sku(product: ProductId) -> String {
     product.as_uuid().simple().to_string()
-}
-
-fn price_field(price: Price) -> String {
-    format!("{}.{:02}", price.centimes() / 100, price.centimes() % 100)
 }
 
 impl Etsy {
@@ -788,22 +771,15 @@ impl Marketplace for Etsy {
     }
 
     async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
-        let id = match (req.op, req.remote_id) {
-            (
-                Operation::Create {
-                    text,
-                    price,
-                    quantity,
-                },
-                _,
-            ) => {
-                return self.create(req.sku, text, *price, *quantity).await;
-            }
-            (_, Some(id)) => id,
-            (op, None) => {
-                return Err(refused(format!("{} before the listing exists", op.name())));
-            }
-        };
+        if let Operation::Create {
+            text,
+            price,
+            quantity,
+        } = req.op
+        {
+            return self.create(req.sku, text, *price, *quantity).await;
+        }
+        let id = request::listing(&req)?;
         match req.op {
             Operation::Create { .. } | Operation::Reconcile => {
                 Err(refused(format!("{} is not sent", req.op.name())))
@@ -813,9 +789,7 @@ impl Marketplace for Etsy {
                 self.inventory(id, req.sku, *price, *quantity).await
             }
             Operation::UploadPhoto { rank, .. } => {
-                let Some(photo) = req.photo else {
-                    return Err(refused("a photo upload without its photo".into()));
-                };
+                let photo = request::photo(&req)?;
                 self.upload(id, *rank, photo, req.progress).await
             }
             Operation::RemovePhoto {

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod etsy;
 mod http;
+mod request;
 pub mod vault;
 pub mod woo;
 

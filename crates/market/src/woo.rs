@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::http::{self, Answer};
+use crate::request::{self, price_field, refused};
 
 /// One WooCommerce shop (a cooperative's, or a national e-store). Holds no secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,22 +113,7 @@ struct Order {
 const TITLE_ORDER: [Lang; 4] = [Lang::Fr, Lang::Ar, Lang::En, Lang::Tzm];
 
 fn pick(words: &BTreeMap<Lang, String>) -> Option<&str> {
-    TITLE_ORDER
-        .iter()
-        .find_map(|lang| words.get(lang).filter(|w| !w.trim().is_empty()))
-        .map(String::as_str)
-}
-
-fn price_field(price: Price) -> String {
-    format!("{}.{:02}", price.centimes() / 100, price.centimes() % 100)
-}
-
-fn refused(reason: String) -> Reply {
-    Reply::Status {
-        code: 400,
-        retry_after: None,
-        message: reason,
-    }
+    request::pick(words, &TITLE_ORDER).map(|(_, w)| w)
 }
 
 impl Woo {
@@ -389,22 +375,15 @@ impl Marketplace for Woo {
     }
 
     async fn send(&self, req: Request<'_>) -> Result<Done, Reply> {
-        let id = match (req.op, req.remote_id) {
-            (
-                Operation::Create {
-                    text,
-                    price,
-                    quantity,
-                },
-                _,
-            ) => {
-                return self.create(req.sku, text, *price, *quantity).await;
-            }
-            (_, Some(id)) => id,
-            (op, None) => {
-                return Err(refused(format!("{} before the listing exists", op.name())));
-            }
-        };
+        if let Operation::Create {
+            text,
+            price,
+            quantity,
+        } = req.op
+        {
+            return self.create(req.sku, text, *price, *quantity).await;
+        }
+        let id = request::listing(&req)?;
         let applied = |_: Product| Done::Applied;
         match req.op {
             Operation::Create { .. } | Operation::Reconcile => {
@@ -415,9 +394,7 @@ impl Marketplace for Woo {
             | Operation::Publish
             | Operation::Unpublish) => self.put(id, &self.update_body(op)?).await.map(applied),
             Operation::UploadPhoto { rank, .. } => {
-                let Some(photo) = req.photo else {
-                    return Err(refused("a photo upload without its photo".into()));
-                };
+                let photo = request::photo(&req)?;
                 self.upload(id, req.sku, *rank, photo, req.progress).await
             }
             Operation::RemovePhoto {
