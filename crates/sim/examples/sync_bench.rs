@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use hanout_domain::{ArtisanForm, CooperativeForm, Lang, ProductForm, ProductId};
+use hanout_domain::{Lang, ProductForm, ProductId};
 use hanout_engine::Engine;
 use hanout_sim::clock::VirtualClock;
-use hanout_sim::sample_photo;
 use hanout_sim::shop::{Faults, Kind, SimMarket};
+use hanout_sim::{sample_photo, workshop};
 use hanout_store::Catalog;
 use hanout_sync::MarketplaceId;
 use rand::{Rng, SeedableRng};
@@ -45,19 +45,8 @@ fn run(eager: bool) -> Run {
     let mut products: Vec<ProductId> = Vec::new();
     {
         let mut c = catalog.lock().expect("one thread");
-        let coop = c
-            .add_cooperative(&CooperativeForm {
-                name: "Bench".into(),
-            })
-            .expect("adds");
-        let maker = c
-            .add_artisan(&ArtisanForm {
-                name: "Aicha".into(),
-                cooperative: coop.id.to_string(),
-                nia: String::new(),
-            })
-            .expect("adds");
-        c.add_marketplace(&market_id, coop.id, "woocommerce", "Bench")
+        let (coop, makers) = workshop(&mut c, "Bench", &["Aicha"]).expect("adds");
+        c.add_marketplace(&market_id, coop, "woocommerce", "Bench")
             .expect("adds");
         for n in 0..PRODUCTS {
             let form = ProductForm {
@@ -65,7 +54,7 @@ fn run(eager: bool) -> Run {
                 category: "basketry".into(),
                 price: "150".into(),
                 quantity: "3".into(),
-                maker: maker.id.to_string(),
+                maker: makers[0].to_string(),
                 status: "ready".into(),
                 ..ProductForm::default()
             };

@@ -10,14 +10,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
-use hanout_domain::{ArtisanForm, CooperativeForm, Lang, ProductForm, ProductId};
+use hanout_domain::{Lang, ProductForm, ProductId};
 use hanout_engine::{Budget, Engine, EngineError, Hook, Step};
 use hanout_store::{Catalog, StoreError};
 use hanout_sync::MarketplaceId;
 
 use crate::clock::VirtualClock;
 use crate::shop::{Kind, SimMarket};
-use crate::{Checked, SimError, check, sample_photo};
+use crate::{Checked, SimError, check, sample_photo, workshop};
 
 /// The kinds of operation a crash-point test stops in, by [`hanout_sync::Operation::name`].
 pub const OPERATIONS: [&str; 10] = [
@@ -84,21 +84,14 @@ pub fn prepare(db: &Path, shop: &Path, operation: &str) -> Result<(), SimError> 
     let product = {
         let (catalog, _) = open(db, shop)?;
         let mut c = catalog.lock().unwrap_or_else(PoisonError::into_inner);
-        let coop = c.add_cooperative(&CooperativeForm {
-            name: "Tifawin".into(),
-        })?;
-        let maker = c.add_artisan(&ArtisanForm {
-            name: "Itto".into(),
-            cooperative: coop.id.to_string(),
-            nia: String::new(),
-        })?;
-        c.add_marketplace(&market_id(), coop.id, "etsy", "Etsy")?;
+        let (coop, makers) = workshop(&mut c, "Tifawin", &["Itto"])?;
+        c.add_marketplace(&market_id(), coop, "etsy", "Etsy")?;
         let form = ProductForm {
             titles: [(Lang::Fr, "Tapis de Taznakht".to_owned())].into(),
             category: "carpets".into(),
             price: "2400".into(),
             quantity: "2".into(),
-            maker: maker.id.to_string(),
+            maker: makers[0].to_string(),
             status: "ready".into(),
             ..ProductForm::default()
         };

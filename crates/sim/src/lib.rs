@@ -26,8 +26,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use hanout_domain::{
-    ArtisanForm, ArtisanId, Clock, CooperativeForm, Lang, PhotoHash, ProductForm, ProductId,
-    ProductStatus,
+    ArtisanForm, ArtisanId, Clock, CooperativeForm, CooperativeId, Lang, PhotoHash, ProductForm,
+    ProductId, ProductStatus,
 };
 use hanout_engine::{Engine, EngineError, LaneStatus, lane_status};
 use hanout_media::{Format, Processed, Rendition, SourceInfo};
@@ -163,28 +163,14 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
         Box::new(clock.clone()),
         Some(Box::new(move || ids.random())),
     )?;
-    let coop = catalog.add_cooperative(&CooperativeForm {
-        name: "Taacchabouna".into(),
-    })?;
-    let makers = ["Fatima", "Ito", "Khadija"]
-        .into_iter()
-        .map(|name| {
-            catalog
-                .add_artisan(&ArtisanForm {
-                    name: name.into(),
-                    cooperative: coop.id.to_string(),
-                    nia: String::new(),
-                })
-                .map(|a| a.id)
-        })
-        .collect::<Result<_, _>>()?;
+    let (coop, makers) = workshop(&mut catalog, "Taacchabouna", &["Fatima", "Ito", "Khadija"])?;
     let mut markets = BTreeMap::new();
     for (n, (kind, id)) in [(Kind::Etsy, "etsy:sim"), (Kind::Woo, "woo:sim")]
         .into_iter()
         .enumerate()
     {
         let id = MarketplaceId::new(id);
-        catalog.add_marketplace(&id, coop.id, id.as_str(), id.as_str())?;
+        catalog.add_marketplace(&id, coop, id.as_str(), id.as_str())?;
         let market = SimMarket::new(
             kind,
             seed.wrapping_mul(31).wrapping_add(n as u64),
@@ -211,6 +197,30 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
     world.run()?;
     drop(dir);
     Ok(world.report)
+}
+
+/// A cooperative and its artisans, as every scenario starts.
+pub fn workshop(
+    catalog: &mut Catalog,
+    cooperative: &str,
+    makers: &[&str],
+) -> Result<(CooperativeId, Vec<ArtisanId>), StoreError> {
+    let coop = catalog.add_cooperative(&CooperativeForm {
+        name: cooperative.into(),
+    })?;
+    let makers = makers
+        .iter()
+        .map(|name| {
+            catalog
+                .add_artisan(&ArtisanForm {
+                    name: (*name).into(),
+                    cooperative: coop.id.to_string(),
+                    nia: String::new(),
+                })
+                .map(|a| a.id)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((coop.id, makers))
 }
 
 /// A stand-in for a processed photo: distinct bytes, so a distinct hash.

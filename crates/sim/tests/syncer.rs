@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use hanout_domain::{ArtisanForm, Clock, CooperativeForm, Lang, ProductForm, ProductId, Timestamp};
+use hanout_domain::{Clock, Lang, ProductForm, ProductId, Timestamp};
 use hanout_engine::{
     DataSaver, Engine, Held, LaneStatus, Network, Schedule, Signal, SyncEvent, Syncer, status,
 };
 use hanout_media::{Processed, Rendition};
 use hanout_sim::clock::VirtualClock;
-use hanout_sim::sample_photo;
 use hanout_sim::shop::{Faults, Kind, SimMarket};
+use hanout_sim::{sample_photo, workshop};
 use hanout_store::Catalog;
 use hanout_sync::MarketplaceId;
 use rand::{Rng, SeedableRng};
@@ -50,20 +50,9 @@ impl Bench {
     fn new() -> Bench {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut catalog = Catalog::open(&dir.path().join("hanout.db")).expect("a catalog");
-        let coop = catalog
-            .add_cooperative(&CooperativeForm {
-                name: "Tifawin".into(),
-            })
-            .expect("a cooperative");
-        let maker = catalog
-            .add_artisan(&ArtisanForm {
-                name: "Itto".into(),
-                cooperative: coop.id.to_string(),
-                nia: String::new(),
-            })
-            .expect("an artisan");
+        let (coop, makers) = workshop(&mut catalog, "Tifawin", &["Itto"]).expect("a workshop");
         catalog
-            .add_marketplace(&market(), coop.id, "woocommerce", "Boutique")
+            .add_marketplace(&market(), coop, "woocommerce", "Boutique")
             .expect("a marketplace");
         let shop = SimMarket::new(Kind::Woo, 1, VirtualClock::new());
         shop.shop().faults = Faults::NONE;
@@ -71,7 +60,7 @@ impl Bench {
             catalog: Mutex::new(catalog),
             shop,
             events: Arc::default(),
-            maker: maker.id.to_string(),
+            maker: makers[0].to_string(),
             _dir: dir,
         }
     }

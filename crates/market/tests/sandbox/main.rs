@@ -12,7 +12,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, UNIX_EPOCH};
 
-use hanout_domain::{ArtisanForm, Clock, CooperativeForm, Lang, ProductForm, ProductId};
+use hanout_domain::{Clock, Lang, ProductForm, ProductId};
 use hanout_engine::{Engine, status};
 use hanout_market::Market;
 use hanout_market::accounts::{EtsyKey, Settings, connect, store_etsy_secrets, store_woo_secrets};
@@ -24,7 +24,7 @@ use hanout_market::woo::{WooCredentials, WooShop};
 use hanout_media::Rendition;
 use hanout_sandbox::{Config, Faults, Running, credentials};
 use hanout_sim::clock::VirtualClock;
-use hanout_sim::sample_photo;
+use hanout_sim::{sample_photo, workshop};
 use hanout_store::Catalog;
 use hanout_sync::MarketplaceId;
 use rand::{Rng, SeedableRng};
@@ -106,18 +106,7 @@ impl World {
         let mut catalog =
             Catalog::open_with(&dir.path().join("hanout.db"), Box::new(clock.clone()), None)
                 .expect("a catalog");
-        let coop = catalog
-            .add_cooperative(&CooperativeForm {
-                name: "Tifawin".into(),
-            })
-            .expect("a cooperative");
-        let maker = catalog
-            .add_artisan(&ArtisanForm {
-                name: "Itto".into(),
-                cooperative: coop.id.to_string(),
-                nia: String::new(),
-            })
-            .expect("an artisan");
+        let (coop, makers) = workshop(&mut catalog, "Tifawin", &["Itto"]).expect("a workshop");
         let url = sandbox.url();
         let etsy = etsy_account(etsy, &vault, &clock).await;
         let woo = Settings::Woocommerce(WooShop {
@@ -138,7 +127,7 @@ impl World {
         for (id, settings) in [(ETSY, etsy), (WOO, woo)] {
             let id = MarketplaceId::new(id);
             catalog
-                .add_marketplace(&id, coop.id, settings.kind(), id.as_str())
+                .add_marketplace(&id, coop, settings.kind(), id.as_str())
                 .expect("an account");
             let json = serde_json::to_string(&settings).expect("settings as JSON");
             catalog
@@ -162,7 +151,7 @@ impl World {
                 price: format!("{}", 150 + n),
                 // The first is one of a kind.
                 quantity: if n == 0 { "1".into() } else { "4".into() },
-                maker: maker.id.to_string(),
+                maker: makers[0].to_string(),
                 status: "ready".into(),
                 ..ProductForm::default()
             };
