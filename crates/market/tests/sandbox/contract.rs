@@ -234,13 +234,7 @@ async fn the_whole_etsy_flow_keeps_to_etsys_published_contract() {
     // A buyer buys one; the sale comes back through the receipts.
     let state = world.state().await;
     let listing = state["etsy"]["listings"][0]["listing_id"].clone();
-    let sold = reqwest::Client::new()
-        .post(format!("{}/sandbox/sale", world.sandbox.url()))
-        .json(&serde_json::json!({"market": "etsy", "listing_id": listing, "quantity": 1}))
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert!(sold.status().is_success(), "{:?}", sold.text().await);
+    world.sell_on_etsy(&listing).await;
     engine.pull_soon();
     world.drain(&mut engine).await;
     kept("the sale");

@@ -231,6 +231,17 @@ impl World {
         panic!("the queue did not drain: {s:?}");
     }
 
+    /// A buyer buys one of an Etsy listing, through the sandbox's test helper.
+    async fn sell_on_etsy(&self, listing_id: &Value) {
+        let sold = reqwest::Client::new()
+            .post(format!("{}/sandbox/sale", self.sandbox.url()))
+            .json(&serde_json::json!({"market": "etsy", "listing_id": listing_id, "quantity": 1}))
+            .send()
+            .await
+            .expect("the sandbox answers");
+        assert!(sold.status().is_success(), "{:?}", sold.text().await);
+    }
+
     async fn state(&self) -> Value {
         reqwest::get(format!("{}/sandbox/state", self.sandbox.url()))
             .await
@@ -398,13 +409,7 @@ async fn a_sale_on_etsy_lowers_stock_and_takes_the_last_piece_off_woocommerce() 
         .find(|l| l["skus"][0] == on_etsy.as_str())
         .map(|l| l["listing_id"].clone())
         .expect("the piece on Etsy");
-    let sold = reqwest::Client::new()
-        .post(format!("{}/sandbox/sale", world.sandbox.url()))
-        .json(&serde_json::json!({"market": "etsy", "listing_id": listing_id, "quantity": 1}))
-        .send()
-        .await
-        .expect("the sandbox answers");
-    assert!(sold.status().is_success(), "{:?}", sold.text().await);
+    world.sell_on_etsy(&listing_id).await;
     engine.pull_soon();
     world.drain(&mut engine).await;
     let state = world.state().await;
