@@ -250,10 +250,8 @@ fn sell_on_etsy(
         offering.quantity -= quantity;
         price = offering.price_cents;
     }
-    if listing.quantity() == 0 {
-        listing.state = "sold_out".into();
-        listing.state_ts = now;
-    }
+    // Only a live listing sells, so this is the sold-out half of the rule.
+    listing.follow_stock(now);
     listing.updated = now;
     store::save_listing(&tx, &listing)?;
     let first_image = store::images(&tx, id)?.first().map(|i| i.listing_image_id);

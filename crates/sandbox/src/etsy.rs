@@ -944,10 +944,7 @@ async fn update_listing(
                 ));
             }
         }
-        if listing.state != state {
-            listing.state = state;
-            listing.state_ts = now;
-        }
+        listing.set_state(&state, now);
     }
     listing.updated = now;
     store::save_listing(&tx, &listing)?;
@@ -1482,17 +1479,7 @@ async fn update_listing_inventory(
         }
     }
     listing.inventory = inventory;
-    let quantity = listing.quantity();
-    let state = match listing.state.as_str() {
-        "active" if quantity == 0 => "sold_out",
-        "sold_out" if quantity > 0 => "active",
-        other => other,
-    }
-    .to_string();
-    if state != listing.state {
-        listing.state = state;
-        listing.state_ts = now;
-    }
+    listing.follow_stock(now);
     listing.updated = now;
     store::save_listing(&tx, &listing)?;
     tx.commit()?;

@@ -262,6 +262,24 @@ pub(crate) struct Listing {
 }
 
 impl Listing {
+    /// Moves the listing to `state`, noting when, if it is not there already.
+    pub(crate) fn set_state(&mut self, state: &str, now: i64) {
+        if self.state != state {
+            self.state = state.to_owned();
+            self.state_ts = now;
+        }
+    }
+
+    /// Etsy's rule after stock changes: a live listing with nothing left is sold out,
+    /// and a sold-out one restocked is live again.
+    pub(crate) fn follow_stock(&mut self, now: i64) {
+        match (self.state.as_str(), self.quantity()) {
+            ("active", 0) => self.set_state("sold_out", now),
+            ("sold_out", q) if q > 0 => self.set_state("active", now),
+            _ => {}
+        }
+    }
+
     fn offerings(&self) -> impl Iterator<Item = &Offering> {
         self.inventory.products.iter().flat_map(|p| &p.offerings)
     }
