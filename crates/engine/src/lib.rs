@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use hanout_domain::{Clock, Timestamp};
+use hanout_domain::{Clock, OperationId, Timestamp};
 use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError};
 use hanout_sync::{
     Backoff, Done, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply,
@@ -367,24 +367,46 @@ impl<M: Marketplace> Engine<M> {
             self.step(Step::Answered(op.name()))?;
             let answer = answer.unwrap_or(Err(Reply::Lost));
             let outcome = self.judge(catalog, &lane, &op, answer, round)?;
-            lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
-            self.step(Step::Finished(op.name()))?;
-            round.progress.changes_sent += 1;
-            round.progress.changes = round.progress.changes.max(round.progress.changes_sent);
-            self.report(round.progress);
-            match outcome {
-                LaneOutcome::Confirmed(confirmed) => {
-                    round.confirmed += 1;
-                    lane.lane.confirmed = confirmed;
-                    rest.push(lane);
-                }
-                LaneOutcome::Unknown { next_attempt }
-                | LaneOutcome::Retry { next_attempt }
-                | LaneOutcome::LookUp { next_attempt } => wake_at(round, next_attempt),
-                LaneOutcome::Failed { .. } => {}
+            if self.settle(catalog, &mut lane, id, &op, outcome, round)? {
+                rest.push(lane);
             }
         }
         Ok(())
+    }
+
+    /// Records `op`'s outcome, counts it in the round's progress, and brings `lane` to
+    /// what the catalog now holds (without reading it back). Says whether it was
+    /// confirmed, so the lane may go on in this round.
+    fn settle(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        lane: &mut LaneState,
+        id: OperationId,
+        op: &Operation,
+        outcome: LaneOutcome,
+        round: &mut Round,
+    ) -> Result<bool, EngineError> {
+        lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
+        self.step(Step::Finished(op.name()))?;
+        // A lane can find more to send than the round counted (photos after a create).
+        round.progress.changes_sent += 1;
+        round.progress.changes = round.progress.changes.max(round.progress.changes_sent);
+        round.progress.bytes = round.progress.bytes.max(round.progress.bytes_sent);
+        self.report(round.progress);
+        Ok(match outcome {
+            LaneOutcome::Confirmed(confirmed) => {
+                round.confirmed += 1;
+                lane.lane.confirmed = confirmed;
+                true
+            }
+            LaneOutcome::Unknown { next_attempt }
+            | LaneOutcome::Retry { next_attempt }
+            | LaneOutcome::LookUp { next_attempt } => {
+                wake_at(round, next_attempt);
+                false
+            }
+            LaneOutcome::Failed { .. } => false,
+        })
     }
 
     /// Pulls every page of sales and website changes from `market` and applies them.
@@ -502,31 +524,10 @@ impl<M: Marketplace> Engine<M> {
             round.requests += 1;
             let outcome = self.send(catalog, lane, &op, claimed, round).await?;
             self.step(Step::Answered(op.name()))?;
-            lock(catalog).finish_operation(&lane.key, id, lane.lane.desired.as_ref(), &outcome)?;
-            self.step(Step::Finished(op.name()))?;
-            // A lane can find more to send than the round counted (photos after a create).
-            round.progress.changes_sent += 1;
-            round.progress.changes = round.progress.changes.max(round.progress.changes_sent);
-            round.progress.bytes = round.progress.bytes.max(round.progress.bytes_sent);
-            self.report(round.progress);
             // Settling a doubt changes what is in flight: the next round reads it afresh.
             let settled_doubt = !lane.lane.in_flight.is_empty();
-            // The lane as the catalog now has it, without reading it back.
-            match outcome {
-                LaneOutcome::Confirmed(confirmed) => {
-                    round.confirmed += 1;
-                    lane.lane.confirmed = confirmed;
-                    if settled_doubt {
-                        return Ok(());
-                    }
-                }
-                LaneOutcome::Unknown { next_attempt }
-                | LaneOutcome::Retry { next_attempt }
-                | LaneOutcome::LookUp { next_attempt } => {
-                    wake_at(round, next_attempt);
-                    return Ok(());
-                }
-                LaneOutcome::Failed { .. } => return Ok(()),
+            if !self.settle(catalog, lane, id, &op, outcome, round)? || settled_doubt {
+                return Ok(());
             }
         }
     }
