@@ -246,10 +246,6 @@ fn run(cli: Cli) -> Result<()> {
         other => other,
     };
     let path = db_path(cli.db)?;
-    // The sync runs its own catalog handle, shared with the engine.
-    if let Command::Sync { once } = command {
-        return sync::sync(&path, once);
-    }
     let mut catalog =
         Catalog::open(&path).with_context(|| format!("opening {}", path.display()))?;
     match command {
@@ -294,7 +290,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
         Command::Dev(command) => dev::run(command, Some(path)),
-        Command::Sandbox(_) | Command::Sync { .. } => Err(anyhow!("handled above")),
+        Command::Sandbox(_) => Err(anyhow!("the sandbox needs no catalog")),
+        Command::Sync { once } => sync::sync(catalog, &path, once),
         Command::Account(command) => sync::account(&mut catalog, &path, command, out),
         Command::Status => sync::show_status(&catalog, out),
         Command::Settings { change } => {

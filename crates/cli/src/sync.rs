@@ -435,9 +435,9 @@ fn random_source() -> Box<dyn FnMut() -> u64 + Send> {
 
 /// `hanout sync`: with `once`, sends what can be sent now and says what is left;
 /// otherwise runs like the app does, until Ctrl-C.
-pub fn sync(db: &Path, once: bool) -> Result<()> {
-    let catalog =
-        Mutex::new(Catalog::open(db).with_context(|| format!("opening {}", db.display()))?);
+/// Takes the catalog: the engine shares it behind a lock.
+pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
+    let catalog = Mutex::new(catalog);
     let vault = vault_for(db);
     let markets = markets(
         &catalog
