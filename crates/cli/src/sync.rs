@@ -9,10 +9,13 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use hanout_domain::{Clock, CooperativeId, Lang};
-use hanout_engine::{DataSaver, Engine, LaneStatus, Network, Schedule, SyncEvent, Syncer, status};
+use hanout_engine::{
+    DataSaver, Engine, LaneStatus, Network, Schedule, SyncEvent, Syncer, os_random, status,
+};
 use hanout_market::Market;
 use hanout_market::accounts::{
-    EtsyKey, Settings, connect, secret, secret_name, store_etsy_secrets, store_woo_secrets,
+    EtsyKey, Settings, connect_all, forget_secrets, secret, secret_name, store_etsy_secrets,
+    store_woo_secrets,
 };
 use hanout_market::etsy::{Credentials, Etsy, EtsyShop, Tokens, WhoMade, sign_in};
 use hanout_market::vault::{EtsyTokens, Vault};
@@ -32,6 +35,9 @@ pub enum AccountCommand {
     List,
     /// Reads an Etsy shop's categories (getSellerTaxonomyNodes) and shipping profile again
     Refresh { account: String },
+    /// Signs out of an account and removes it; refused while changes for it are unsent.
+    /// Its listings stay in the record, so adding it again lists nothing twice
+    Remove { account: String },
 }
 
 #[derive(Subcommand)]
@@ -87,12 +93,6 @@ pub enum AddAccount {
         #[arg(long, default_value = "http://127.0.0.1:8089")]
         url: String,
     },
-}
-
-/// The vault: the system's keyring, or else a private file beside the catalog.
-pub fn vault_for(db: &Path) -> Arc<Vault> {
-    let dir = db.parent().unwrap_or(Path::new("."));
-    Arc::new(Vault::open(&dir.join("hanout-secrets.json")))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -200,7 +200,7 @@ pub fn account(
     command: AccountCommand,
     out: Output,
 ) -> Result<()> {
-    let vault = vault_for(db);
+    let vault = Arc::new(Vault::beside(db));
     match command {
         AccountCommand::Add(add) => add_command(catalog, &vault, add),
         AccountCommand::List => {
@@ -236,6 +236,12 @@ pub fn account(
             catalog
                 .set_marketplace_settings(&id, &serde_json::to_string(&Settings::Etsy(shop))?)?;
             println!("{account}: {categories} craft categories matched to Etsy's");
+            Ok(())
+        }
+        AccountCommand::Remove { account } => {
+            catalog.remove_marketplace(&MarketplaceId::new(account.as_str()))?;
+            forget_secrets(&vault, &account)?;
+            println!("{account} removed, and its secrets forgotten");
             Ok(())
         }
     }
@@ -416,21 +422,16 @@ async fn add_sandbox(
 
 /// The adapters for every account of the catalog.
 fn markets(catalog: &Catalog, vault: &Arc<Vault>) -> Result<BTreeMap<MarketplaceId, Market>> {
-    catalog
-        .marketplaces()?
-        .into_iter()
-        .map(|a| {
-            let market = connect(a.id.as_str(), &a.settings, vault, Arc::new(SystemClock))?;
-            Ok((a.id, market))
-        })
-        .collect()
-}
-
-fn random_source() -> Box<dyn FnMut() -> u64 + Send> {
-    Box::new(|| {
-        let bytes = uuid::Uuid::new_v4().into_bytes();
-        u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default())
-    })
+    let accounts = catalog.marketplaces()?;
+    let (markets, errors) = connect_all(
+        accounts.iter().map(|a| (&a.id, a.settings.as_str())),
+        vault,
+        Arc::new(SystemClock),
+    );
+    match errors.into_iter().next() {
+        Some(e) => Err(e.into()),
+        None => Ok(markets),
+    }
 }
 
 /// `hanout sync`: with `once`, sends what can be sent now and says what is left;
@@ -438,7 +439,7 @@ fn random_source() -> Box<dyn FnMut() -> u64 + Send> {
 /// Takes the catalog: the engine shares it behind a lock.
 pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
     let catalog = Mutex::new(catalog);
-    let vault = vault_for(db);
+    let vault = Arc::new(Vault::beside(db));
     let markets = markets(
         &catalog
             .lock()
@@ -449,7 +450,7 @@ pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
         bail!("no marketplace account yet: `hanout account add ...`");
     }
     let runtime = runtime()?;
-    let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), random_source())?;
+    let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), os_random())?;
     if once {
         engine.pull_soon();
         let mut sent = 0;

@@ -543,6 +543,21 @@ fn a_product_goes_to_both_sandbox_shops_with_account_sync_and_status() {
             );
         }
     }
+
+    // Removing an account is refused while a change for it waits, saying how many.
+    h.ok(&["product", "edit", &id, "--price", "2500"]);
+    let refused = h.run(&["account", "remove", "etsy:sandbox"]);
+    assert!(
+        stderr(&refused).contains("has reached Etsy (sandbox) yet (1 waiting)"),
+        "{}",
+        stderr(&refused)
+    );
+    h.ok(&["sync", "--once"]);
+    h.ok(&["account", "remove", "etsy:sandbox"]);
+    let accounts = h.ok(&["account", "list"]);
+    assert!(!accounts.contains("etsy:sandbox"), "{accounts}");
+    let secrets = std::fs::read_to_string(h.db.with_file_name("hanout-secrets.json")).unwrap();
+    assert!(!secrets.contains("etsy:sandbox"), "signed out: {secrets}");
 }
 
 /// A private session bus with an unlocked GNOME keyring on it, both stopped when dropped.

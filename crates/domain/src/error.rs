@@ -74,6 +74,7 @@ pub enum Problem {
     UnknownStatus,
     UnknownMaker,
     UnknownCooperative,
+    UnknownRole,
     BadDimensions,
     BadWeight,
     BadNia,
@@ -111,6 +112,11 @@ impl fmt::Display for Problem {
             ),
             Problem::UnknownMaker => f.write_str("is not an artisan of this workshop: add the artisan first"),
             Problem::UnknownCooperative => f.write_str("is not a known cooperative: add the cooperative first"),
+            Problem::UnknownRole => write!(
+                f,
+                "is not a known role: use one of {}",
+                crate::Role::ALL.map(|r| r.slug()).join(", ")
+            ),
             Problem::BadDimensions => f.write_str(
                 "is not a size: give length x width (x height) with a unit, such as 30 x 20 x 10 cm",
             ),

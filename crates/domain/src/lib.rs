@@ -13,6 +13,7 @@ mod number;
 mod people;
 mod photo;
 mod product;
+mod saver;
 pub mod search;
 mod time;
 
@@ -23,7 +24,7 @@ pub use lang::Lang;
 pub use measure::{Dimensions, LengthUnit, Weight, WeightUnit};
 pub use money::Price;
 pub use people::{
-    Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia, Workshop,
+    Artisan, ArtisanFields, ArtisanForm, Cooperative, CooperativeForm, Nia, Role, Workshop,
 };
 pub use photo::{
     BadPhotoHash, MAX_ALT_CHARS, MAX_PHOTO_FILE_BYTES, MAX_PHOTOS, PhotoFileTooBig, PhotoHash,
@@ -32,4 +33,5 @@ pub use photo::{
 pub use product::{
     CatalogEntry, MAX_QUANTITY, Product, ProductFields, ProductFilter, ProductForm, ProductStatus,
 };
+pub use saver::DataSaver;
 pub use time::{Clock, Timestamp};

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Checker, required_text, text};
-use crate::{ArtisanId, CooperativeId, Field, Invalid, Problem, Timestamp};
+use crate::{ArtisanId, CooperativeId, Field, Invalid, Lang, PhotoHash, Problem, Timestamp};
 
 const MAX_NAME_CHARS: usize = 120;
 
@@ -59,7 +59,64 @@ pub struct Artisan {
     pub id: ArtisanId,
     #[serde(flatten)]
     pub fields: ArtisanFields,
+    pub role: Role,
+    /// The language the app speaks to this artisan; `None` until they choose one.
+    pub lang: Option<Lang>,
+    /// Their portrait, for the "who is working?" picker.
+    pub photo: Option<PhotoHash>,
     pub created_at: Timestamp,
+}
+
+/// What an artisan may do in a shared workshop. The first artisan of a cooperative leads
+/// it; the leader gives the others their roles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Edits everyone's products and manages the marketplace accounts and the artisans.
+    Leader,
+    /// Adds products and edits their own.
+    #[default]
+    Artisan,
+    /// Only looks: a visitor, a buyer at the workshop, a trainee.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Leader, Role::Artisan, Role::Viewer];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Artisan => "artisan",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Whether someone in this role may add products made by `maker` or change them, when
+    /// they are `me`.
+    pub fn may_edit(self, me: ArtisanId, maker: ArtisanId) -> bool {
+        match self {
+            Role::Leader => true,
+            Role::Artisan => me == maker,
+            Role::Viewer => false,
+        }
+    }
+
+    /// Whether someone in this role may add or remove marketplace accounts and artisans,
+    /// and give roles.
+    pub fn may_manage(self) -> bool {
+        self == Role::Leader
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Problem;
+    fn from_str(s: &str) -> Result<Role, Problem> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.slug() == s)
+            .ok_or(Problem::UnknownRole)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +201,21 @@ mod tests {
             .map(|e| e.field)
             .collect();
         assert_eq!(fields, vec![Field::Name, Field::Cooperative, Field::Nia]);
+    }
+
+    #[test]
+    fn a_leader_edits_everything_an_artisan_their_own_a_viewer_nothing() {
+        let (me, other) = (
+            ArtisanId::from_uuid(uuid::Uuid::from_u128(1)),
+            ArtisanId::from_uuid(uuid::Uuid::from_u128(2)),
+        );
+        assert!(Role::Leader.may_edit(me, other));
+        assert!(Role::Artisan.may_edit(me, me));
+        assert!(!Role::Artisan.may_edit(me, other));
+        assert!(!Role::Viewer.may_edit(me, me));
+        assert_eq!(Role::ALL.map(Role::may_manage), [true, false, false]);
+        assert_eq!(Role::ALL.map(|r| r.slug().parse()), Role::ALL.map(Ok));
+        assert_eq!("boss".parse::<Role>(), Err(Problem::UnknownRole));
     }
 
     #[test]

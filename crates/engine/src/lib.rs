@@ -104,6 +104,17 @@ pub struct Engine<M> {
     progress: Option<ProgressSink>,
 }
 
+/// Randomness for backoff jitter from the operating system's seed: a fresh `RandomState`
+/// hashes nothing into a different number each time. Tests inject their own.
+pub fn os_random() -> Box<dyn FnMut() -> u64 + Send> {
+    use std::hash::{BuildHasher, Hasher};
+    Box::new(|| {
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    })
+}
+
 fn lock(catalog: &Mutex<Catalog>) -> MutexGuard<'_, Catalog> {
     // A panic elsewhere while holding the catalog cannot leave SQLite half-written: each
     // write is one transaction. Carry on with it.
@@ -683,4 +694,14 @@ pub const GONE: &str = "deleted on the marketplace: create it again, or take it 
 
 fn wake_at(round: &mut Round, at: Timestamp) {
     round.next_wake = Some(round.next_wake.map_or(at, |w| w.min(at)));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn os_random_draws_differ() {
+        let mut random = super::os_random();
+        let draws: std::collections::BTreeSet<u64> = (0..1000).map(|_| random()).collect();
+        assert_eq!(draws.len(), 1000);
+    }
 }

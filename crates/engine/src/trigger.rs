@@ -18,6 +18,7 @@
 
 use std::time::Duration;
 
+pub use hanout_domain::DataSaver;
 use hanout_domain::Timestamp;
 use hanout_sync::Backoff;
 use serde::{Deserialize, Serialize};
@@ -33,17 +34,6 @@ pub enum Network {
     Metered,
     /// Wi-Fi or a cable.
     Unmetered,
-}
-
-/// The artisan's data-saver choice.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DataSaver {
-    WifiOnly,
-    /// The default: many artisans have no Wi-Fi at all.
-    #[default]
-    AnyNetwork,
-    Paused,
 }
 
 /// Why sync is not running, for the indicator.

@@ -1,9 +1,11 @@
 //! From a marketplace account in the catalog (its kind and settings) and its secrets in
 //! the vault, the adapter that speaks to it. The app and the CLI both connect here.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hanout_domain::Clock;
+use hanout_sync::MarketplaceId;
 use serde::{Deserialize, Serialize};
 
 use crate::Market;
@@ -86,6 +88,35 @@ pub fn store_woo_secrets(
     credentials: &WooCredentials,
 ) -> Result<(), VaultError> {
     vault.set(&secret_name(account, "keys"), &to_json(credentials))
+}
+
+/// Forgets every secret of an account (signing out).
+pub fn forget_secrets(vault: &Vault, account: &str) -> Result<(), VaultError> {
+    for what in ["key", "tokens", "keys"] {
+        vault.remove(&secret_name(account, what))?;
+    }
+    Ok(())
+}
+
+/// The adapters for `accounts` (id and settings). An account that cannot be connected is
+/// left out, and why is returned beside the others: one broken account does not stop the
+/// rest from syncing.
+pub fn connect_all<'a>(
+    accounts: impl IntoIterator<Item = (&'a MarketplaceId, &'a str)>,
+    vault: &Arc<Vault>,
+    clock: Arc<dyn Clock>,
+) -> (BTreeMap<MarketplaceId, Market>, Vec<ConnectError>) {
+    let mut markets = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (id, settings) in accounts {
+        match connect(id.as_str(), settings, vault, clock.clone()) {
+            Ok(market) => {
+                markets.insert(id.clone(), market);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (markets, errors)
 }
 
 fn to_json(value: &impl Serialize) -> String {

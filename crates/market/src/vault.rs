@@ -64,6 +64,12 @@ impl Vault {
         }
     }
 
+    /// The vault of the catalog at `db`: its private file, if one is needed, sits beside it.
+    pub fn beside(db: &Path) -> Vault {
+        let dir = db.parent().unwrap_or(Path::new("."));
+        Vault::open(&dir.join("hanout-secrets.json"))
+    }
+
     /// The private file at `path` alone, made on first write.
     pub fn file(path: &Path) -> Vault {
         Vault {

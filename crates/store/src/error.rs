@@ -25,6 +25,13 @@ pub enum StoreError {
         name: &'static str,
         reason: String,
     },
+    #[error("a cooperative needs a leader: give another artisan the leader's role first")]
+    LastLeader,
+    #[error(
+        "not every change has reached {marketplace} yet ({changes} waiting): send or discard \
+         them before removing the account"
+    )]
+    Unsent { marketplace: String, changes: usize },
     #[error("the device is full: free some space, then try again. Nothing saved was lost.")]
     DiskFull,
     #[error("cannot write {0}: {1}")]

@@ -110,6 +110,43 @@ impl Catalog {
         self.photos.path(hash, size)
     }
 
+    /// Writes a processed photo's files (durably, before any row names them) and records
+    /// the photo. Its id is the hash of its upload rendition.
+    pub(crate) fn keep_photo(
+        &mut self,
+        photo: &Processed,
+        original: &[u8],
+    ) -> Result<PhotoHash, StoreError> {
+        let hash: PhotoHash = format!("{:x}", Sha256::digest(&photo.upload.jpeg))
+            .parse()
+            .map_err(|_| StoreError::Damaged("a photo hash that is not hex".into()))?;
+        write_durably(
+            &self.photo_path(&hash, PhotoSize::Upload),
+            &photo.upload.jpeg,
+        )?;
+        write_durably(
+            &self.photo_path(&hash, PhotoSize::Thumbnail),
+            &photo.thumbnail.jpeg,
+        )?;
+        if !original.is_empty() && self.settings()?.keep_originals {
+            write_durably(&self.photo_path(&hash, PhotoSize::Original), original)?;
+        }
+        self.conn.execute(
+            "INSERT OR IGNORE INTO photo (hash, width, height, bytes, thumb_width, thumb_height, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![
+                hash.as_str(),
+                photo.upload.width,
+                photo.upload.height,
+                photo.upload.jpeg.len() as i64,
+                photo.thumbnail.width,
+                photo.thumbnail.height,
+                self.now().millis()
+            ],
+        )?;
+        Ok(hash)
+    }
+
     /// Adds a photo after the product's others (the first one becomes the cover). A photo
     /// the product already has is left where it is. `original` (the file as received) is
     /// kept only when [`Settings::keep_originals`](crate::Settings) is on.
@@ -121,39 +158,13 @@ impl Catalog {
         alt: &str,
     ) -> Result<CatalogEntry, StoreError> {
         let alt = alt_text(alt)?;
-        let hash: PhotoHash = format!("{:x}", Sha256::digest(&photo.upload.jpeg))
-            .parse()
-            .map_err(|_| StoreError::Damaged("a photo hash that is not hex".into()))?;
-        let now = self.now();
         let count = self.product(product)?.product.photos.len();
         if count >= MAX_PHOTOS {
             return Err(Invalid::one(Field::Photos, Problem::TooMany { max: MAX_PHOTOS }).into());
         }
-        write_durably(
-            &self.photo_path(&hash, PhotoSize::Upload),
-            &photo.upload.jpeg,
-        )?;
-        write_durably(
-            &self.photo_path(&hash, PhotoSize::Thumbnail),
-            &photo.thumbnail.jpeg,
-        )?;
-        if self.settings()?.keep_originals {
-            write_durably(&self.photo_path(&hash, PhotoSize::Original), original)?;
-        }
+        let hash = self.keep_photo(photo, original)?;
+        let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT OR IGNORE INTO photo (hash, width, height, bytes, thumb_width, thumb_height, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            params![
-                hash.as_str(),
-                photo.upload.width,
-                photo.upload.height,
-                photo.upload.jpeg.len() as i64,
-                photo.thumbnail.width,
-                photo.thumbnail.height,
-                now.millis()
-            ],
-        )?;
         let added = tx.execute(
             "INSERT OR IGNORE INTO product_photo (product_id, photo_hash, position, alt) VALUES (?, ?, ?, ?)",
             params![product.to_string(), hash.as_str(), count as i64, alt],
@@ -261,7 +272,8 @@ impl Catalog {
     fn remove_unused_photos(&mut self) -> Result<usize, StoreError> {
         let unused: Vec<Parsed<PhotoHash>> = {
             let mut stmt = self.conn.prepare(
-                "SELECT hash FROM photo WHERE hash NOT IN (SELECT photo_hash FROM product_photo)",
+                "SELECT hash FROM photo WHERE hash NOT IN (SELECT photo_hash FROM product_photo) \
+                 AND hash NOT IN (SELECT photo_hash FROM artisan WHERE photo_hash IS NOT NULL)",
             )?;
             stmt.query_map([], |r| r.get(0))?
                 .collect::<Result<_, _>>()?
@@ -276,7 +288,8 @@ impl Catalog {
             }
             // Re-checked: a product may have taken the photo again meanwhile.
             self.conn.execute(
-                "DELETE FROM photo WHERE hash = ? AND hash NOT IN (SELECT photo_hash FROM product_photo)",
+                "DELETE FROM photo WHERE hash = ? AND hash NOT IN (SELECT photo_hash FROM product_photo) \
+                 AND hash NOT IN (SELECT photo_hash FROM artisan WHERE photo_hash IS NOT NULL)",
                 [hash.as_str()],
             )?;
         }

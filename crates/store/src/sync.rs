@@ -110,6 +110,8 @@ fn account(r: &rusqlite::Row<'_>) -> rusqlite::Result<MarketplaceAccount> {
 
 impl Catalog {
     /// Adds a marketplace account to a cooperative. Its secrets live elsewhere, never here.
+    /// An account removed earlier comes back with the listings it had, so nothing is
+    /// listed twice.
     pub fn add_marketplace(
         &mut self,
         id: &MarketplaceId,
@@ -118,10 +120,36 @@ impl Catalog {
         name: &str,
     ) -> Result<MarketplaceAccount, StoreError> {
         self.conn.execute(
-            "INSERT INTO marketplace (id, cooperative_id, kind, name, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO marketplace (id, cooperative_id, kind, name, created_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET removed_at = NULL, cooperative_id = excluded.cooperative_id, \
+             kind = excluded.kind, name = excluded.name WHERE removed_at IS NOT NULL",
             params![id.as_str(), cooperative.to_string(), kind, name, self.now().millis()],
         )?;
         self.marketplace(id)
+    }
+
+    /// Removes an account, refused while any change for it is unsent (failed ones
+    /// included: the artisan retries or discards them first). Its listings and sales stay
+    /// in the record.
+    pub fn remove_marketplace(&mut self, id: &MarketplaceId) -> Result<(), StoreError> {
+        let account = self.marketplace(id)?;
+        let changes: usize = self
+            .sync_lanes()?
+            .iter()
+            .filter(|l| &l.key.marketplace == id)
+            .map(|l| l.ahead().len().max(l.lane.in_flight.len()))
+            .sum();
+        if changes > 0 {
+            return Err(StoreError::Unsent {
+                marketplace: account.name,
+                changes,
+            });
+        }
+        self.conn.execute(
+            "UPDATE marketplace SET removed_at = ? WHERE id = ?",
+            params![self.now().millis(), id.as_str()],
+        )?;
+        Ok(())
     }
 
     /// Replaces how the account is reached (see [`MarketplaceAccount::settings`]).
@@ -146,7 +174,9 @@ impl Catalog {
     pub fn marketplace(&self, id: &MarketplaceId) -> Result<MarketplaceAccount, StoreError> {
         self.conn
             .query_row(
-                &format!("SELECT {ACCOUNT_COLUMNS} FROM marketplace WHERE id = ?"),
+                &format!(
+                    "SELECT {ACCOUNT_COLUMNS} FROM marketplace WHERE id = ? AND removed_at IS NULL"
+                ),
                 [id.as_str()],
                 account,
             )
@@ -159,7 +189,7 @@ impl Catalog {
 
     pub fn marketplaces(&self) -> Result<Vec<MarketplaceAccount>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM marketplace ORDER BY id"
+            "SELECT {ACCOUNT_COLUMNS} FROM marketplace WHERE removed_at IS NULL ORDER BY id"
         ))?;
         let rows = stmt.query_map([], account)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -222,7 +252,9 @@ impl Catalog {
         }
         let mut stmt = self.conn.prepare(
             "SELECT product_id, marketplace_id, wanted, published, confirmed, failure, failed_for, \
-             failures, next_attempt FROM listing ORDER BY product_id, marketplace_id",
+             failures, next_attempt FROM listing \
+             WHERE marketplace_id IN (SELECT id FROM marketplace WHERE removed_at IS NULL) \
+             ORDER BY product_id, marketplace_id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((

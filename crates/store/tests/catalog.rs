@@ -4,8 +4,8 @@ mod common;
 
 use common::{product, shop};
 use hanout_domain::{
-    ArtisanId, CatalogEntry, Category, Field, Lang, Problem, ProductFilter, ProductForm,
-    ProductStatus,
+    ArtisanId, CatalogEntry, Category, DataSaver, Field, Lang, Problem, ProductFilter, ProductForm,
+    ProductStatus, Role,
 };
 use hanout_store::{Catalog, ChangeKind, StoreError};
 
@@ -300,4 +300,53 @@ fn ids_resolve_by_prefix_or_name() {
         s.catalog.find_artisan(prefix),
         Err(StoreError::Ambiguous { count: 2, .. })
     ));
+}
+
+#[test]
+fn the_first_artisan_leads_and_a_cooperative_keeps_a_leader() {
+    let mut s = shop();
+    let fatima = s.catalog.artisan(s.fatima).unwrap();
+    let youssef = s.catalog.artisan(s.youssef).unwrap();
+    assert_eq!((fatima.role, youssef.role), (Role::Leader, Role::Artisan));
+
+    let refused = s
+        .catalog
+        .set_artisan_role(s.fatima, Role::Viewer)
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::LastLeader), "{refused:?}");
+    assert_eq!(s.catalog.artisan(s.fatima).unwrap().role, Role::Leader);
+
+    s.catalog.set_artisan_role(s.youssef, Role::Leader).unwrap();
+    s.catalog.set_artisan_role(s.fatima, Role::Viewer).unwrap();
+    let roles: Vec<Role> = s
+        .catalog
+        .artisans()
+        .unwrap()
+        .iter()
+        .map(|a| a.role)
+        .collect();
+    assert_eq!(
+        roles,
+        [Role::Viewer, Role::Leader],
+        "by name: Fatima, then يوسف"
+    );
+}
+
+#[test]
+fn each_artisan_keeps_their_language_and_the_device_its_own() {
+    let mut s = shop();
+    assert_eq!(s.catalog.artisan(s.youssef).unwrap().lang, None);
+    s.catalog.set_artisan_lang(s.youssef, Lang::Ar).unwrap();
+    s.catalog.set_artisan_lang(s.fatima, Lang::Tzm).unwrap();
+    s.catalog.set_lang(Lang::Fr).unwrap();
+    s.catalog.set_data_saver(DataSaver::WifiOnly).unwrap();
+    drop(s.catalog);
+    let reopened = Catalog::open(&s.path).unwrap();
+    assert_eq!(reopened.artisan(s.youssef).unwrap().lang, Some(Lang::Ar));
+    assert_eq!(reopened.artisan(s.fatima).unwrap().lang, Some(Lang::Tzm));
+    let settings = reopened.settings().unwrap();
+    assert_eq!(
+        (settings.lang, settings.data_saver),
+        (Some(Lang::Fr), DataSaver::WifiOnly)
+    );
 }

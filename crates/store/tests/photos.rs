@@ -276,3 +276,33 @@ fn originals_are_kept_only_when_the_setting_says_so() {
     reopened.remove_photo(a, &with).unwrap();
     assert!(!kept.exists(), "the original goes with the photo");
 }
+
+#[test]
+fn a_portrait_is_kept_by_its_artisan_through_cleanups() {
+    let mut s = shop();
+    let (a, _) = two_products(&mut s);
+    let portrait = s
+        .catalog
+        .set_artisan_photo(s.fatima, &photo(9))
+        .unwrap()
+        .photo
+        .expect("a portrait");
+    // The same picture on a product, then taken off it: the artisan still shows it.
+    assert_eq!(add(&mut s.catalog, a, 9), portrait);
+    s.catalog.remove_photo(a, &portrait).unwrap();
+    s.catalog.collect_photo_garbage().unwrap();
+    assert!(
+        s.catalog
+            .photo_path(&portrait, PhotoSize::Thumbnail)
+            .exists()
+    );
+
+    // A new portrait leaves the old one to the next cleanup.
+    s.catalog.set_artisan_photo(s.fatima, &photo(10)).unwrap();
+    s.catalog.collect_photo_garbage().unwrap();
+    assert!(
+        !s.catalog
+            .photo_path(&portrait, PhotoSize::Thumbnail)
+            .exists()
+    );
+}

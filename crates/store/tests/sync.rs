@@ -168,3 +168,53 @@ fn a_refusal_holds_until_the_artisan_changes_the_product() {
     s.catalog.update_product(key.product, &form).unwrap();
     assert_eq!(s.catalog.sync_lanes().unwrap()[0].failure, None);
 }
+
+#[test]
+fn an_account_with_unsent_changes_cannot_be_removed_and_comes_back_with_its_listings() {
+    let (mut s, key) = listed();
+    // The listing exists on Etsy; a new price has not been sent.
+    let mut form = ProductForm::from(&s.catalog.product(key.product).unwrap().product.fields);
+    form.price = "150".into();
+    s.catalog.update_product(key.product, &form).unwrap();
+    let refused = s.catalog.remove_marketplace(&etsy()).unwrap_err();
+    assert!(
+        matches!(refused, hanout_store::StoreError::Unsent { changes, .. } if changes > 0),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("reached Etsy yet (1 waiting)"),
+        "{refused}"
+    );
+    assert_eq!(s.catalog.marketplaces().unwrap().len(), 1);
+
+    // Once nothing waits for it, it goes: no lane of it is planned any more.
+    form.price = "120".into();
+    s.catalog.update_product(key.product, &form).unwrap();
+    let lane = &s.catalog.sync_lanes().unwrap()[0];
+    assert_eq!(lane.ahead(), Vec::new(), "back to what Etsy shows");
+    s.catalog.remove_marketplace(&etsy()).unwrap();
+    assert!(s.catalog.marketplaces().unwrap().is_empty());
+    assert!(s.catalog.sync_lanes().unwrap().is_empty());
+    assert!(
+        s.catalog
+            .set_listing(key.product, &etsy(), true, true)
+            .is_err()
+    );
+
+    // Added again, it still knows listing 900: nothing is created twice.
+    let coop = s.catalog.cooperatives().unwrap()[0].id;
+    s.catalog
+        .add_marketplace(&etsy(), coop, "etsy", "Etsy")
+        .unwrap();
+    let lanes = s.catalog.sync_lanes().unwrap();
+    assert_eq!(lanes.len(), 1);
+    assert_eq!(
+        lanes[0]
+            .lane
+            .confirmed
+            .as_ref()
+            .map(|c| c.remote_id.clone()),
+        Some(RemoteId::new("900"))
+    );
+    assert_eq!(lanes[0].ahead(), Vec::new());
+}
