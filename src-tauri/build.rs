@@ -5,6 +5,10 @@ fn main() {
         "workshop",
         "add_cooperative",
         "add_artisan",
+        "work_as",
+        "set_role",
+        "set_lang",
+        "set_portrait",
         "catalog_page",
         "product",
         "add_product",
@@ -13,6 +17,15 @@ fn main() {
         "add_photo",
         "remove_photo",
         "move_photo",
+        "sync_state",
+        "sync_now",
+        "set_data_saver",
+        "retry",
+        "discard",
+        "marketplaces",
+        "wanted_on",
+        "sell_on",
+        "remove_marketplace",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build step");

@@ -1,176 +1,119 @@
 //! The Tauri shell: thin commands over the engine. Only this crate knows Tauri.
+//!
+//! `catalog` holds the product and photo commands, `people` who works here and what they
+//! may do, `sync` the background sync loop and the queue. Every command runs off the UI
+//! thread; every refusal is a [`CommandError`] the window words in the artisan's language.
 
+mod catalog;
+mod people;
+mod sync;
+
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use hanout_domain::{
-    Artisan, ArtisanForm, CatalogEntry, Cooperative, CooperativeForm, FieldError, PhotoHash,
-    ProductFilter, ProductForm, ProductId, Workshop,
-};
+use hanout_domain::{ArtisanId, FieldError};
 use hanout_store::{Catalog, PhotoFiles, PhotoSize, StoreError};
 use serde::Serialize;
 use tauri::{Manager, State};
 
+use crate::people::Session;
+use crate::sync::SyncLoop;
+
 /// The open catalog, or why it could not be opened (shown by the UI instead of a crash).
 struct Shop(Result<Arc<Mutex<Catalog>>, String>);
 
-/// What a command reports when it fails: a sentence for people, and per-field problems
-/// that the form shows beside each field.
+/// What a command reports when it fails: a sentence in English (for logs and the CLI's
+/// users), what kind of refusal it is with its details (which the window words in the
+/// artisan's language), and per-field problems that the form shows beside each field.
 #[derive(Debug, Serialize)]
 pub struct CommandError {
     message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    args: BTreeMap<&'static str, serde_json::Value>,
     fields: Vec<FieldError>,
-}
-
-impl From<hanout_media::PhotoError> for CommandError {
-    fn from(e: hanout_media::PhotoError) -> Self {
-        CommandError::new(e.to_string())
-    }
-}
-
-impl From<StoreError> for CommandError {
-    fn from(e: StoreError) -> Self {
-        let fields = match &e {
-            StoreError::Invalid(invalid) => invalid.0.clone(),
-            _ => Vec::new(),
-        };
-        CommandError {
-            message: e.to_string(),
-            fields,
-        }
-    }
 }
 
 impl CommandError {
     fn new(message: impl Into<String>) -> Self {
         CommandError {
             message: message.into(),
+            kind: None,
+            args: BTreeMap::new(),
             fields: Vec::new(),
+        }
+    }
+
+    fn kind(message: impl Into<String>, kind: &'static str) -> Self {
+        CommandError {
+            kind: Some(kind),
+            ..CommandError::new(message)
+        }
+    }
+
+    fn arg(mut self, name: &'static str, value: impl Into<serde_json::Value>) -> Self {
+        self.args.insert(name, value.into());
+        self
+    }
+}
+
+impl From<hanout_media::PhotoError> for CommandError {
+    fn from(e: hanout_media::PhotoError) -> Self {
+        let kind = match e.kind() {
+            hanout_media::PhotoProblem::Empty => "photo_empty",
+            hanout_media::PhotoProblem::NotAPhoto => "photo_not_a_photo",
+            hanout_media::PhotoProblem::Unsupported => "photo_unsupported",
+            hanout_media::PhotoProblem::Damaged => "photo_damaged",
+            hanout_media::PhotoProblem::TooBig => "photo_too_big",
+            hanout_media::PhotoProblem::Failed => "photo_failed",
+        };
+        CommandError::kind(e.to_string(), kind)
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            StoreError::Invalid(invalid) => CommandError {
+                fields: invalid.0,
+                ..CommandError::new(message)
+            },
+            StoreError::DiskFull => CommandError::kind(message, "disk_full"),
+            StoreError::LastLeader => CommandError::kind(message, "last_leader"),
+            StoreError::Unsent {
+                marketplace,
+                changes,
+            } => CommandError::kind(message, "unsent")
+                .arg("marketplace", marketplace)
+                .arg("changes", changes),
+            _ => CommandError::new(message),
         }
     }
 }
 
 type Answer<T> = Result<T, CommandError>;
 
-/// Runs `f` on the catalog off the UI thread: SQLite waits on the disk.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Each catalog write is one SQLite transaction: a panic elsewhere cannot leave it
+    // half-done, so a poisoned lock is still safe to use.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs `f` on the catalog off the UI thread (SQLite waits on the disk), for the artisan
+/// working at the window (`None` before anyone has said who they are).
 async fn with_catalog<T: Send + 'static>(
     shop: State<'_, Shop>,
-    f: impl FnOnce(&mut Catalog) -> Result<T, StoreError> + Send + 'static,
+    session: State<'_, Session>,
+    f: impl FnOnce(&mut Catalog, Option<ArtisanId>) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
     let catalog = shop.0.clone().map_err(CommandError::new)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut catalog = catalog.lock().map_err(|_| {
-            CommandError::new("the catalog is unavailable after an earlier failure; restart Hanout")
-        })?;
-        f(&mut catalog).map_err(CommandError::from)
-    })
-    .await
-    .map_err(|e| CommandError::new(format!("the catalog task failed: {e}")))?
-}
-
-#[tauri::command]
-async fn workshop(shop: State<'_, Shop>) -> Answer<Workshop> {
-    with_catalog(shop, |c| {
-        Ok(Workshop {
-            cooperatives: c.cooperatives()?,
-            artisans: c.artisans()?,
-        })
-    })
-    .await
-}
-
-#[tauri::command]
-async fn add_cooperative(shop: State<'_, Shop>, form: CooperativeForm) -> Answer<Cooperative> {
-    with_catalog(shop, move |c| c.add_cooperative(&form)).await
-}
-
-#[tauri::command]
-async fn add_artisan(shop: State<'_, Shop>, form: ArtisanForm) -> Answer<Artisan> {
-    with_catalog(shop, move |c| c.add_artisan(&form)).await
-}
-
-#[tauri::command]
-async fn catalog_page(shop: State<'_, Shop>, filter: ProductFilter) -> Answer<Vec<CatalogEntry>> {
-    with_catalog(shop, move |c| c.products(&filter)).await
-}
-
-#[tauri::command]
-async fn product(shop: State<'_, Shop>, id: ProductId) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.product(id)).await
-}
-
-#[tauri::command]
-async fn add_product(shop: State<'_, Shop>, form: ProductForm) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.add_product(&form)).await
-}
-
-#[tauri::command]
-async fn update_product(
-    shop: State<'_, Shop>,
-    id: ProductId,
-    form: ProductForm,
-) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.update_product(id, &form)).await
-}
-
-#[tauri::command]
-async fn archive_product(shop: State<'_, Shop>, id: ProductId) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.archive_product(id)).await
-}
-
-/// Adds a photo to a product. The body is the file's raw bytes (no base64 on a phone's
-/// memory); the product's id comes in the `x-product` header.
-#[tauri::command]
-async fn add_photo(
-    shop: State<'_, Shop>,
-    lane: State<'_, PhotoLane>,
-    request: tauri::ipc::Request<'_>,
-) -> Answer<CatalogEntry> {
-    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::new("add_photo expects the photo's bytes"));
-    };
-    let product: ProductId = request
-        .headers()
-        .get("x-product")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| CommandError::new("add_photo needs the product's id in x-product"))?;
-    hanout_domain::check_photo_file_size(bytes.len() as u64)
-        .map_err(|e| CommandError::new(e.to_string()))?;
-    let bytes = bytes.clone();
-    // One decode at a time, outside the catalog's lock: the catalog stays readable while a
-    // photo is processed, and a phone never holds two decodes in memory.
-    let _turn = lane.0.lock().await;
-    let (original, processed) = tauri::async_runtime::spawn_blocking(move || {
-        let processed = hanout_media::process(&bytes, &hanout_media::Options::default());
-        (bytes, processed)
-    })
-    .await
-    .map_err(|e| CommandError::new(format!("the photo task failed: {e}")))?;
-    let processed = processed.map_err(CommandError::from)?;
-    with_catalog(shop, move |c| {
-        c.add_photo(product, &processed, &original, "")
-    })
-    .await
-}
-
-#[tauri::command]
-async fn remove_photo(
-    shop: State<'_, Shop>,
-    id: ProductId,
-    photo: PhotoHash,
-) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.remove_photo(id, &photo)).await
-}
-
-#[tauri::command]
-async fn move_photo(
-    shop: State<'_, Shop>,
-    id: ProductId,
-    photo: PhotoHash,
-    to: usize,
-) -> Answer<CatalogEntry> {
-    with_catalog(shop, move |c| c.move_photo(id, &photo, to)).await
+    let me = session.current();
+    tauri::async_runtime::spawn_blocking(move || f(&mut lock(&catalog), me))
+        .await
+        .map_err(|e| CommandError::new(format!("the catalog task failed: {e}")))?
 }
 
 /// Serves a stored photo to the window: `photo://localhost/<hash>.thumb.jpg` or
@@ -183,7 +126,7 @@ fn serve_photo(files: Option<&PhotoFiles>, path: &str) -> tauri::http::Response<
             Some(hash) => (hash, PhotoSize::Thumbnail),
             None => (name, PhotoSize::Upload),
         };
-        let hash: PhotoHash = hash.parse().ok()?;
+        let hash: hanout_domain::PhotoHash = hash.parse().ok()?;
         std::fs::read(files?.path(&hash, size)).ok()
     })();
     let response = tauri::http::Response::builder();
@@ -204,6 +147,43 @@ struct Photos(Option<PhotoFiles>);
 /// Photos wait their turn here, one at a time.
 struct PhotoLane(tokio::sync::Mutex<()>);
 
+/// Processes a photo's raw bytes (from the window) after the photos before it, outside
+/// the catalog's lock: the catalog stays readable meanwhile, and a phone never holds two
+/// decodes in memory. Returns the bytes as received and the renditions.
+async fn process_photo(
+    lane: &PhotoLane,
+    bytes: Vec<u8>,
+) -> Answer<(Vec<u8>, hanout_media::Processed)> {
+    hanout_domain::check_photo_file_size(bytes.len() as u64)
+        .map_err(|e| CommandError::kind(e.to_string(), "photo_too_big"))?;
+    let _turn = lane.0.lock().await;
+    let (original, processed) = tauri::async_runtime::spawn_blocking(move || {
+        let processed = hanout_media::process(&bytes, &hanout_media::Options::default());
+        (bytes, processed)
+    })
+    .await
+    .map_err(|e| CommandError::new(format!("the photo task failed: {e}")))?;
+    Ok((original, processed?))
+}
+
+/// The raw body of a command (a photo's bytes: no base64 on a phone's memory) and the id
+/// the window put in `header`.
+fn raw_with_id<T: std::str::FromStr>(
+    request: &tauri::ipc::Request<'_>,
+    header: &str,
+) -> Answer<(Vec<u8>, T)> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::new("this command expects a photo's bytes"));
+    };
+    let id = request
+        .headers()
+        .get(header)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| CommandError::new(format!("this command needs an id in {header}")))?;
+    Ok((bytes.clone(), id))
+}
+
 /// `HANOUT_DB` if set (tests and workshops that keep data elsewhere), else the app's data
 /// folder, which is also the CLI's default on desktops.
 fn db_path(app: &tauri::App) -> Result<PathBuf, String> {
@@ -221,7 +201,8 @@ fn db_path(app: &tauri::App) -> Result<PathBuf, String> {
 pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
-            let catalog = db_path(app).and_then(|path| {
+            let path = db_path(app);
+            let catalog = path.clone().and_then(|path| {
                 Catalog::open(&path)
                     .map_err(|e| format!("cannot open the catalog at {}: {e}", path.display()))
             });
@@ -230,33 +211,47 @@ pub fn run() {
             }
             app.manage(Photos(catalog.as_ref().ok().map(Catalog::photo_files)));
             let catalog = catalog.map(|c| Arc::new(Mutex::new(c)));
-            // Files left by a crash mid-write or mid-cleanup: found by walking the photos
-            // folder, so in the background, after the window is up.
-            if let Ok(catalog) = catalog.clone() {
+            app.manage(Session::start(catalog.as_ref().ok()));
+            if let (Ok(catalog), Ok(path)) = (&catalog, path) {
+                // Files left by a crash mid-write or mid-cleanup: found by walking the
+                // photos folder, so in the background, after the window is up.
+                let c = catalog.clone();
                 tauri::async_runtime::spawn_blocking(move || {
-                    if let Ok(mut c) = catalog.lock()
-                        && let Err(e) = c.collect_photo_garbage()
-                    {
+                    if let Err(e) = lock(&c).collect_photo_garbage() {
                         eprintln!("hanout: photo cleanup: {e}");
                     }
                 });
+                app.manage(SyncLoop::start(app.handle().clone(), catalog.clone(), path));
             }
             app.manage(Shop(catalog));
             app.manage(PhotoLane(tokio::sync::Mutex::new(())));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            workshop,
-            add_cooperative,
-            add_artisan,
-            catalog_page,
-            product,
-            add_product,
-            update_product,
-            archive_product,
-            add_photo,
-            remove_photo,
-            move_photo
+            people::workshop,
+            people::add_cooperative,
+            people::add_artisan,
+            people::work_as,
+            people::set_role,
+            people::set_lang,
+            people::set_portrait,
+            catalog::catalog_page,
+            catalog::product,
+            catalog::add_product,
+            catalog::update_product,
+            catalog::archive_product,
+            catalog::add_photo,
+            catalog::remove_photo,
+            catalog::move_photo,
+            sync::sync_state,
+            sync::sync_now,
+            sync::set_data_saver,
+            sync::retry,
+            sync::discard,
+            sync::marketplaces,
+            sync::wanted_on,
+            sync::sell_on,
+            sync::remove_marketplace
         ])
         .register_asynchronous_uri_scheme_protocol("photo", |ctx, request, responder| {
             let files = ctx.app_handle().state::<Photos>().0.clone();

@@ -511,7 +511,9 @@ pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
 fn print_event(event: SyncEvent) {
     match event {
         SyncEvent::Held { why } => println!("held: {why:?}"),
+        SyncEvent::Resumed => println!("no longer held"),
         SyncEvent::Unreachable => println!("no marketplace answers; trying again later"),
+        SyncEvent::Reachable => println!("the marketplaces answer"),
         SyncEvent::Progress(p) => println!(
             "sending {} of {} changes, {} of {} photo bytes",
             p.changes_sent, p.changes, p.bytes_sent, p.bytes

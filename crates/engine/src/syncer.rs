@@ -33,8 +33,12 @@ pub enum Signal {
 pub enum SyncEvent {
     /// Sync does not run, and why.
     Held { why: Held },
+    /// Sync may run again after being held.
+    Resumed,
     /// No marketplace answered: the network is not really there.
     Unreachable,
+    /// A marketplace answered a probe: the way is open.
+    Reachable,
     /// A round is sending: n of m changes, bytes of photos.
     Progress(Progress),
     /// A round ended.
@@ -104,9 +108,10 @@ impl<M: Marketplace> Syncer<M> {
             };
             if held != self.held {
                 self.held = held;
-                if let Some(why) = held {
-                    (self.events)(SyncEvent::Held { why });
-                }
+                (self.events)(match held {
+                    Some(why) => SyncEvent::Held { why },
+                    None => SyncEvent::Resumed,
+                });
             }
             let wait = match next {
                 Next::Probe => {
@@ -159,9 +164,11 @@ impl<M: Marketplace> Syncer<M> {
         let random = (self.engine.random)();
         self.triggers
             .probed(answered, self.engine.clock.now(), random);
-        if !answered {
-            (self.events)(SyncEvent::Unreachable);
-        }
+        (self.events)(if answered {
+            SyncEvent::Reachable
+        } else {
+            SyncEvent::Unreachable
+        });
         Ok(())
     }
 

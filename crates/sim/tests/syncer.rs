@@ -219,10 +219,14 @@ async fn offline_nothing_is_tried_and_the_network_coming_back_sends_it() {
     };
     let (ran, ()) = tokio::join!(syncer.run(&bench.catalog, rx), script);
     ran.expect("the syncer ends");
+    let events = bench.events();
+    let held = events
+        .iter()
+        .position(|e| *e == SyncEvent::Held { why: Held::Offline });
+    let resumed = events.iter().position(|e| *e == SyncEvent::Resumed);
     assert!(
-        bench
-            .events()
-            .contains(&SyncEvent::Held { why: Held::Offline })
+        held.is_some() && held < resumed,
+        "held, then resumed when the network came back: {events:?}"
     );
 }
 
@@ -306,5 +310,11 @@ async fn a_dead_network_is_probed_sparingly_and_used_as_soon_as_it_answers() {
     };
     let (ran, ()) = tokio::join!(syncer.run(&bench.catalog, rx), script);
     ran.expect("the syncer ends");
-    assert!(bench.events().contains(&SyncEvent::Unreachable));
+    let events = bench.events();
+    let silent = events.iter().position(|e| *e == SyncEvent::Unreachable);
+    let answered = events.iter().rposition(|e| *e == SyncEvent::Reachable);
+    assert!(
+        silent.is_some() && silent < answered,
+        "unreachable, then reachable once it answered: {events:?}"
+    );
 }

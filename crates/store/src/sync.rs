@@ -216,6 +216,19 @@ impl Catalog {
         Ok(())
     }
 
+    /// The marketplaces a product is wanted on, of the accounts there are.
+    pub fn wanted_on(&self, product: ProductId) -> Result<Vec<MarketplaceId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT marketplace_id FROM listing WHERE product_id = ? AND wanted \
+             AND marketplace_id IN (SELECT id FROM marketplace WHERE removed_at IS NULL) \
+             ORDER BY marketplace_id",
+        )?;
+        let rows = stmt.query_map([product.to_string()], |r| {
+            Ok(MarketplaceId::new(r.get::<_, String>(0)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every lane, in key order, with what the planner needs.
     pub fn sync_lanes(&self) -> Result<Vec<LaneState>, StoreError> {
         let mut products = BTreeMap::new();

@@ -194,6 +194,7 @@ fn an_account_with_unsent_changes_cannot_be_removed_and_comes_back_with_its_list
     assert_eq!(lane.ahead(), Vec::new(), "back to what Etsy shows");
     s.catalog.remove_marketplace(&etsy()).unwrap();
     assert!(s.catalog.marketplaces().unwrap().is_empty());
+    assert_eq!(s.catalog.wanted_on(key.product).unwrap(), Vec::new());
     assert!(s.catalog.sync_lanes().unwrap().is_empty());
     assert!(
         s.catalog
@@ -206,6 +207,7 @@ fn an_account_with_unsent_changes_cannot_be_removed_and_comes_back_with_its_list
     s.catalog
         .add_marketplace(&etsy(), coop, "etsy", "Etsy")
         .unwrap();
+    assert_eq!(s.catalog.wanted_on(key.product).unwrap(), [etsy()]);
     let lanes = s.catalog.sync_lanes().unwrap();
     assert_eq!(lanes.len(), 1);
     assert_eq!(
