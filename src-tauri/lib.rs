@@ -23,6 +23,44 @@ use crate::sync::SyncLoop;
 /// The open catalog, or why it could not be opened (shown by the UI instead of a crash).
 struct Shop(Result<Arc<Mutex<Catalog>>, String>);
 
+/// The refusals the window words in the artisan's language (`error-<name>` in
+/// `ui/locales/`); any other failure shows the engine's English sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    NotAllowed,
+    Viewer,
+    LeaderOnly,
+    NobodyWorking,
+    Unsent,
+    LastLeader,
+    DiskFull,
+    PhotoEmpty,
+    PhotoNotAPhoto,
+    PhotoUnsupported,
+    PhotoDamaged,
+    PhotoTooBig,
+    PhotoFailed,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 13] = [
+        Refusal::NotAllowed,
+        Refusal::Viewer,
+        Refusal::LeaderOnly,
+        Refusal::NobodyWorking,
+        Refusal::Unsent,
+        Refusal::LastLeader,
+        Refusal::DiskFull,
+        Refusal::PhotoEmpty,
+        Refusal::PhotoNotAPhoto,
+        Refusal::PhotoUnsupported,
+        Refusal::PhotoDamaged,
+        Refusal::PhotoTooBig,
+        Refusal::PhotoFailed,
+    ];
+}
+
 /// What a command reports when it fails: a sentence in English (for logs and the CLI's
 /// users), what kind of refusal it is with its details (which the window words in the
 /// artisan's language), and per-field problems that the form shows beside each field.
@@ -30,7 +68,7 @@ struct Shop(Result<Arc<Mutex<Catalog>>, String>);
 pub struct CommandError {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
+    kind: Option<Refusal>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     args: BTreeMap<&'static str, serde_json::Value>,
     fields: Vec<FieldError>,
@@ -46,7 +84,7 @@ impl CommandError {
         }
     }
 
-    fn kind(message: impl Into<String>, kind: &'static str) -> Self {
+    fn kind(message: impl Into<String>, kind: Refusal) -> Self {
         CommandError {
             kind: Some(kind),
             ..CommandError::new(message)
@@ -62,12 +100,12 @@ impl CommandError {
 impl From<hanout_media::PhotoError> for CommandError {
     fn from(e: hanout_media::PhotoError) -> Self {
         let kind = match e.kind() {
-            hanout_media::PhotoProblem::Empty => "photo_empty",
-            hanout_media::PhotoProblem::NotAPhoto => "photo_not_a_photo",
-            hanout_media::PhotoProblem::Unsupported => "photo_unsupported",
-            hanout_media::PhotoProblem::Damaged => "photo_damaged",
-            hanout_media::PhotoProblem::TooBig => "photo_too_big",
-            hanout_media::PhotoProblem::Failed => "photo_failed",
+            hanout_media::PhotoProblem::Empty => Refusal::PhotoEmpty,
+            hanout_media::PhotoProblem::NotAPhoto => Refusal::PhotoNotAPhoto,
+            hanout_media::PhotoProblem::Unsupported => Refusal::PhotoUnsupported,
+            hanout_media::PhotoProblem::Damaged => Refusal::PhotoDamaged,
+            hanout_media::PhotoProblem::TooBig => Refusal::PhotoTooBig,
+            hanout_media::PhotoProblem::Failed => Refusal::PhotoFailed,
         };
         CommandError::kind(e.to_string(), kind)
     }
@@ -81,12 +119,12 @@ impl From<StoreError> for CommandError {
                 fields: invalid.0,
                 ..CommandError::new(message)
             },
-            StoreError::DiskFull => CommandError::kind(message, "disk_full"),
-            StoreError::LastLeader => CommandError::kind(message, "last_leader"),
+            StoreError::DiskFull => CommandError::kind(message, Refusal::DiskFull),
+            StoreError::LastLeader => CommandError::kind(message, Refusal::LastLeader),
             StoreError::Unsent {
                 marketplace,
                 changes,
-            } => CommandError::kind(message, "unsent")
+            } => CommandError::kind(message, Refusal::Unsent)
                 .arg("marketplace", marketplace)
                 .arg("changes", changes),
             _ => CommandError::new(message),
@@ -155,7 +193,7 @@ async fn process_photo(
     bytes: Vec<u8>,
 ) -> Answer<(Vec<u8>, hanout_media::Processed)> {
     hanout_domain::check_photo_file_size(bytes.len() as u64)
-        .map_err(|e| CommandError::kind(e.to_string(), "photo_too_big"))?;
+        .map_err(|e| CommandError::kind(e.to_string(), Refusal::PhotoTooBig))?;
     let _turn = lane.0.lock().await;
     let (original, processed) = tauri::async_runtime::spawn_blocking(move || {
         let processed = hanout_media::process(&bytes, &hanout_media::Options::default());

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::{
-    Answer, CommandError, PhotoLane, Shop, lock, process_photo, raw_with_id, with_catalog,
+    Answer, CommandError, PhotoLane, Refusal, Shop, lock, process_photo, raw_with_id, with_catalog,
 };
 
 /// The artisan working at the window, once said.
@@ -40,7 +40,8 @@ impl Session {
 /// The artisan working now, as the catalog knows them today (a leader may have changed
 /// their role since they said who they are).
 fn acting(c: &Catalog, me: Option<ArtisanId>) -> Answer<Artisan> {
-    let me = me.ok_or_else(|| CommandError::kind("say who is working first", "nobody_working"))?;
+    let me =
+        me.ok_or_else(|| CommandError::kind("say who is working first", Refusal::NobodyWorking))?;
     Ok(c.artisan(me)?)
 }
 
@@ -50,12 +51,12 @@ pub fn may_edit(c: &Catalog, me: Option<ArtisanId>, maker: ArtisanId) -> Answer<
     match me.role {
         Role::Viewer => Err(CommandError::kind(
             "a viewer cannot change anything",
-            "viewer",
+            Refusal::Viewer,
         )),
         role if role.may_edit(me.id, maker) => Ok(()),
         _ => Err(CommandError::kind(
             "this product belongs to another artisan",
-            "not_allowed",
+            Refusal::NotAllowed,
         )),
     }
 }
@@ -67,7 +68,7 @@ pub fn may_manage(c: &Catalog, me: Option<ArtisanId>) -> Answer<()> {
     } else {
         Err(CommandError::kind(
             "only the workshop's leader can do this",
-            "leader_only",
+            Refusal::LeaderOnly,
         ))
     }
 }

@@ -7,7 +7,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -143,8 +142,10 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     let driver = Driver::start(&db);
 
     let app = driver.open_app().await;
-    // First start: the workshop and its first artisan. A name of spaces is refused in
-    // words; once fixed, the start goes on with the same workshop, not a second one.
+    // First start, in English: the workshop and its first artisan. A name of spaces is
+    // refused in words; once fixed, the start goes on with the same workshop, not a
+    // second one.
+    click(&app, "#lang-en").await;
     type_into(&app, "#welcome-coop", "Coopérative Tifawin").await;
     type_into(&app, "#welcome-maker", "   ").await;
     click(&app, "#welcome-start").await;
@@ -152,22 +153,22 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     type_into(&app, "#welcome-maker", "Fatima").await;
     click(&app, "#welcome-start").await;
 
-    // A product with a wrong price is refused beside the field, then saved once fixed.
+    // A product with a wrong price is refused beside the field, on its step, then saved
+    // once fixed. The price is typed on the keypad, then in Arabic-Indic digits.
     click(&app, "#add-product").await;
-    type_into(&app, "#title-fr", "Tajine de Safi").await;
+    click(&app, "#next").await;
     click(&app, "#category-pottery").await;
-    type_into(&app, "#price", "0").await;
+    type_into(&app, "#title-en", "Tajine de Safi").await;
+    click(&app, "#key-0").await;
+    click(&app, "#next").await;
     click(&app, "#save").await;
     wait_for_texts(&app, r#"[data-field="price"]"#, |t| {
         t == ["must be more than zero"]
     })
     .await;
-    type_into(
-        &app,
-        "#price",
-        &format!("{}١٢٠", char::from(Key::Backspace)),
-    )
-    .await;
+    click(&app, "#key-delete").await;
+    type_into(&app, "#price", "١٢٠").await;
+    click(&app, "#step-where").await;
     click(&app, "#save").await;
     let cards = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
     assert!(
@@ -176,10 +177,16 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     );
     assert!(cards[0].contains("Fatima"), "{cards:?}");
 
+    // A title in another language folds away with the details.
     click(&app, "#add-product").await;
-    type_into(&app, "#title-ar", "زربية").await;
+    click(&app, "#next").await;
     click(&app, "#category-carpets").await;
-    type_into(&app, "#price", "900").await;
+    click(&app, "#product-form details summary").await;
+    type_into(&app, "#title-ar", "زربية").await;
+    for key in ["#key-9", "#key-0", "#key-0"] {
+        click(&app, key).await;
+    }
+    click(&app, "#next").await;
     click(&app, "#save").await;
     wait_for_texts(&app, "#catalog .card", |t| t.len() == 2).await;
     let shot = app.screenshot().await.expect("a screenshot");
@@ -215,6 +222,35 @@ async fn add_a_product_find_it_and_find_it_again_after_a_restart() {
     app.close().await.expect("closing the app");
     let workshop = hanout_store::Catalog::open(&db).expect("catalog");
     assert_eq!(workshop.cooperatives().expect("cooperatives").len(), 1);
+}
+
+/// The messages of a language without their arguments, as the window shows them.
+fn messages_in(code: &str) -> std::collections::BTreeMap<String, String> {
+    use fluent_syntax::ast::{Entry, PatternElement};
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("ui/locales/{code}.ftl")),
+    )
+    .expect("a message file");
+    let resource = fluent_syntax::parser::parse(source.as_str()).expect("the file parses");
+    resource
+        .body
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Entry::Message(m) => {
+                let text: String = m
+                    .value?
+                    .elements
+                    .into_iter()
+                    .map(|e| match e {
+                        PatternElement::TextElement { value } => value.to_owned(),
+                        PatternElement::Placeable { .. } => String::new(),
+                    })
+                    .collect();
+                Some((m.id.name.to_owned(), text))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn shared_photo(name: &str) -> String {
@@ -255,6 +291,7 @@ fn workshop_with_a_product(db: &Path) {
         ..ProductForm::default()
     };
     catalog.add_product(&product).expect("product");
+    catalog.set_lang(Lang::En).expect("the device's language");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -310,13 +347,16 @@ async fn six_large_photos_become_six_upright_thumbnails_without_gps() {
             .filter(|name| name.starts_with("bad_") || name.starts_with("bomb_"))
             .collect();
     assert!(bad.len() >= 7, "{bad:?}");
+    let english = messages_in("en");
     let expected: Vec<String> = bad
         .iter()
         .map(|name| {
             let bytes = std::fs::read(shared_photo(name)).expect("a bad file");
             let refusal =
                 hanout_media::process(&bytes, &hanout_media::Options::default()).expect_err(name);
-            format!("{name}: {refusal}")
+            let kind = serde_json::to_value(refusal.kind()).unwrap();
+            let key = format!("error-photo_{}", kind.as_str().unwrap());
+            format!("{name}: {}", english[&key])
         })
         .collect();
     let paths: Vec<String> = bad.iter().map(|f| shared_photo(f)).collect();
@@ -335,7 +375,7 @@ async fn six_large_photos_become_six_upright_thumbnails_without_gps() {
     );
 
     // The grid shows the cover.
-    click(&app, "#product-form header button").await;
+    click(&app, "#close-editor").await;
     find(&app, "#catalog .card img.cover").await;
     app.close().await.expect("closing the app");
 
@@ -385,4 +425,91 @@ async fn a_catalog_from_a_newer_hanout_is_refused_in_words_and_left_untouched() 
         before,
         "the newer catalog was changed"
     );
+}
+
+/// Where an element's left edge is, in CSS pixels.
+async fn left_of(c: &Client, css: &str) -> f64 {
+    find(c, css).await;
+    let script = format!("return document.querySelector('{css}').getBoundingClientRect().left;");
+    c.execute(&script, vec![])
+        .await
+        .expect("reading a position")
+        .as_f64()
+        .expect("a number")
+}
+
+async fn page_attribute(c: &Client, name: &str) -> String {
+    let script = format!("return document.documentElement.getAttribute('{name}');");
+    c.execute(&script, vec![])
+        .await
+        .expect("reading the page")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arabic_mirrors_the_whole_window_and_is_remembered() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    workshop_with_a_product(&db);
+    let driver = Driver::start(&db);
+    let app = driver.open_app().await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert_eq!(page_attribute(&app, "dir").await, "ltr");
+    let width = app
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let (add, logo) = (
+        left_of(&app, "#add-product").await,
+        left_of(&app, ".bar .logo").await,
+    );
+    assert!(
+        add > width / 2.0,
+        "in English the add button is on the right: {add} of {width}"
+    );
+    assert!(
+        logo < width / 2.0,
+        "in English the logo starts the bar: {logo} of {width}"
+    );
+
+    click(&app, "#workshop").await;
+    click(&app, "#lang-ar").await;
+    click(&app, "#back-to-catalog").await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert_eq!(page_attribute(&app, "dir").await, "rtl");
+    assert_eq!(page_attribute(&app, "lang").await, "ar");
+    let arabic = messages_in("ar");
+    let mirrored_add = left_of(&app, "#add-product").await;
+    let mirrored_logo = left_of(&app, ".bar .logo").await;
+    assert!(
+        mirrored_add < width / 2.0,
+        "in Arabic the add button is on the left: {mirrored_add} of {width}"
+    );
+    assert!(
+        mirrored_logo > width / 2.0,
+        "in Arabic the logo starts the bar on the right: {mirrored_logo} of {width}"
+    );
+    // The words are the Arabic file's, numbers and prices formatted for Arabic.
+    wait_for_texts(&app, r#"#filter-status option[value=""]"#, |t| {
+        t == [arabic["all-statuses"].as_str()]
+    })
+    .await;
+    let card = wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert!(
+        card[0].contains(arabic["status-ready"].as_str()),
+        "{card:?}"
+    );
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join("catalog-ar.png"), shot).expect("saving the screenshot");
+    app.close().await.expect("closing the app");
+
+    // Remembered: the next start speaks Arabic at once.
+    let app = driver.open_app().await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 1).await;
+    assert_eq!(page_attribute(&app, "dir").await, "rtl");
+    app.close().await.expect("closing the app");
 }

@@ -29,6 +29,7 @@ all-categories = All categories
 all-makers = All makers
 filters = Filters
 price-in-dh = { $amount } DH
+currency = DH
 made-by = Made by { $name }
 quantity-left = { $count ->
     [one] 1 left
@@ -210,3 +211,17 @@ set-portrait = Take their photo
 marketplaces = Marketplaces
 remove-account = Remove this account
 account-removed = Account removed
+
+## Titles buyers read, for a product the artisan lists without typing one
+listing-title-pottery = Handmade Moroccan pottery
+listing-title-carpets = Handwoven Moroccan rug
+listing-title-clothing = Traditional Moroccan clothing
+listing-title-leather = Handmade Moroccan leather
+listing-title-wood = Hand-carved Moroccan wood
+listing-title-metal = Handcrafted Moroccan metalwork
+listing-title-basketry = Handwoven Moroccan basket
+listing-title-jewellery = Handmade Moroccan jewellery
+listing-title-textiles = Handwoven Moroccan textile
+listing-title-stone = Hand-carved Moroccan stone
+listing-title-argan = Moroccan argan, from the cooperative
+listing-title-other = Moroccan handicraft

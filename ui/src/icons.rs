@@ -24,6 +24,28 @@ pub const CAMERA: &str = "M4 8h3l2-3h6l2 3h3v11H4zM12 10.5a3.5 3.5 0 100 7 3.5 3
 pub const GALLERY: &str = "M4 5h16v14H4zM4 16l5-5 4 4 3-3 4 4M15.5 8.5a1 1 0 100 2 1 1 0 000-2z";
 pub const PERSON: &str = "M12 4a4 4 0 100 8 4 4 0 000-8zM4 21c0-4 4-6 8-6s8 2 8 6";
 
+pub const CAMERA_PLUS: &str =
+    "M3 8h3l2-3h6l2 3h3v11H3zM11 10.5a3.5 3.5 0 100 7 3.5 3.5 0 000-7zM20 2v5M17.5 4.5h5";
+pub const UPLOAD: &str = "M12 16V4M7 9l5-5 5 5M5 20h14";
+pub const CLOCK: &str = "M12 3a9 9 0 100 18 9 9 0 000-18zM12 7v5l3 3";
+pub const WARNING: &str = "M12 3L2 20h20zM12 10v4M12 17v.5";
+pub const TAG: &str = "M3 12V4h8l10 10-8 8zM7.5 7.5v.5";
+pub const SHOP: &str = "M4 10v10h16V10M3 5h18l-1 5H4zM9 20v-6h6v6";
+pub const CLOUD_OFF: &str = "M7 18h10a4 4 0 000-8 6 6 0 00-11-1.5A4.5 4.5 0 007 18zM4 4l16 16";
+pub const CLOUD_DONE: &str = "M7 19h10a4 4 0 000-8 6 6 0 00-11-1.5A4.5 4.5 0 007 19zM9 14l2 2 4-4";
+pub const BACKSPACE: &str = "M8 5h12v14H8l-6-7zM11 9l6 6M17 9l-6 6";
+pub const MINUS: &str = "M5 12h14";
+pub const GLOBE: &str =
+    "M12 3a9 9 0 100 18 9 9 0 000-18zM3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18";
+pub const PEOPLE: &str = "M9 4a3.5 3.5 0 100 7 3.5 3.5 0 000-7zM2 20c0-3.5 3-5 7-5s7 1.5 7 5M16 4.5a3.5 3.5 0 010 6.5M18 15c2.5.5 4 2 4 5";
+pub const PERSON_PLUS: &str =
+    "M10 4a4 4 0 100 8 4 4 0 000-8zM2 21c0-4 4-6 8-6s8 2 8 6M19 6v6M16 9h6";
+pub const TRASH: &str = "M4 6h16M9 6V4h6v2M6 6l1 14h10l1-14M10 10v6M14 10v6";
+pub const RETRY: &str = "M4 12a8 8 0 0114-5.3L20 9M20 4v5h-5M20 12a8 8 0 01-14 5.3L4 15M4 20v-5h5";
+pub const WIFI: &str = "M2 9a15 15 0 0120 0M5.5 12.5a10 10 0 0113 0M9 16a5 5 0 016 0M12 19.5v.5";
+pub const SIGNAL: &str = "M4 20v-3M9 20v-7M14 20V9M19 20V4";
+pub const PAUSE: &str = "M8 5v14M16 5v14";
+
 pub fn category(c: Category) -> &'static str {
     match c {
         Category::Pottery => {

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::i18n::{t, t_with};
 use crate::icons::{self, Icon};
 
 /// The photos of the product being edited, and those waiting for it to be saved.
@@ -73,7 +74,7 @@ impl PhotoQueue {
             self.progress.set(Some((i + 1, total)));
             match api::add_photo(id, file).await {
                 Ok(entry) => self.saved.set(Some(entry)),
-                Err(e) => self.problems.update(|p| p.push(e.message)),
+                Err(e) => self.problems.update(|p| p.push(e.named_words())),
             }
         }
         self.progress.set(None);
@@ -89,7 +90,7 @@ impl PhotoQueue {
         spawn_local(async move {
             match op(id).await {
                 Ok(entry) => self.saved.set(Some(entry)),
-                Err(e) => self.problems.set(vec![e.message]),
+                Err(e) => self.problems.set(vec![e.words()]),
             }
         });
     }
@@ -128,7 +129,7 @@ pub fn PhotoPanel(queue: PhotoQueue) -> impl IntoView {
     view! {
         <section
             class="photos"
-            aria-label="Photos"
+            aria-label=move || t("step-photos")
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=dropped
         >
@@ -143,15 +144,15 @@ pub fn PhotoPanel(queue: PhotoQueue) -> impl IntoView {
                             <li class="photo" class:cover=i == 0 data-hash=hash.to_string()>
                                 <img src=api::photo_url(&hash, false) alt=p.alt.clone() />
                                 <div class="tools">
-                                    <button type="button" class="mini" title="Make it the cover" disabled=i == 0
+                                    <button type="button" class="mini" title=move || t("make-cover") disabled=i == 0
                                         on:click=move |_| { let h = h1.clone(); queue.change(async move |id| api::move_photo(id, &h, 0).await) }>
                                         <Icon path=icons::STAR class="small" />
                                     </button>
-                                    <button type="button" class="mini" title="Move later" disabled=i == last
+                                    <button type="button" class="mini" title=move || t("move-later") disabled=i == last
                                         on:click=move |_| { let h = h2.clone(); queue.change(async move |id| api::move_photo(id, &h, i + 1).await) }>
                                         <Icon path=icons::NEXT class="small flip" />
                                     </button>
-                                    <button type="button" class="mini" title="Remove"
+                                    <button type="button" class="mini" title=move || t("remove-photo")
                                         on:click=move |_| { let h = h3.clone(); queue.change(async move |id| api::remove_photo(id, &h).await) }>
                                         <Icon path=icons::CLOSE class="small" />
                                     </button>
@@ -165,18 +166,18 @@ pub fn PhotoPanel(queue: PhotoQueue) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <div class="pickers">
-                <label class="picker" title="Take a photo">
+                <label class="picker" title=move || t("take-photo")>
                     <Icon path=icons::CAMERA />
                     <input id="photo-camera" type="file" accept="image/*" capture="environment" on:change=picked />
                 </label>
-                <label class="picker" title="Choose photos">
+                <label class="picker" title=move || t("choose-photos")>
                     <Icon path=icons::GALLERY />
                     <input id="photo-files" type="file" accept="image/jpeg,image/png,image/*" multiple on:change=picked />
                 </label>
                 {move || queue.progress.get().map(|(n, m)| view! {
                     <span class="progress" role="status">
                         <progress max=m value=n - 1></progress>
-                        {format!("{n} / {m}")}
+                        {move || t_with("processing-photo", [("n", n.into()), ("total", m.into())])}
                     </span>
                 })}
             </div>
