@@ -6,6 +6,7 @@ fn main() {
         "add_cooperative",
         "add_artisan",
         "work_as",
+        "leave",
         "set_role",
         "set_lang",
         "set_portrait",

@@ -270,6 +270,7 @@ pub fn run() {
             people::add_cooperative,
             people::add_artisan,
             people::work_as,
+            people::leave,
             people::set_role,
             people::set_lang,
             people::set_portrait,

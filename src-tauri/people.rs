@@ -32,8 +32,8 @@ impl Session {
         *lock(&self.0)
     }
 
-    fn set(&self, artisan: ArtisanId) {
-        *lock(&self.0) = Some(artisan);
+    fn set(&self, artisan: Option<ArtisanId>) {
+        *lock(&self.0) = artisan;
     }
 }
 
@@ -136,7 +136,7 @@ pub async fn add_artisan(
     })
     .await?;
     if first {
-        session.set(artisan.id);
+        session.set(Some(artisan.id));
     }
     Ok(artisan)
 }
@@ -152,7 +152,14 @@ pub async fn work_as(
         Ok(c.artisan(artisan)?.id)
     })
     .await?;
-    session.set(chosen);
+    session.set(Some(chosen));
+    with_catalog(shop, session, |c, me| view(c, me)).await
+}
+
+/// "Change who is working": the desktop asks again.
+#[tauri::command]
+pub async fn leave(shop: State<'_, Shop>, session: State<'_, Session>) -> Answer<WorkshopView> {
+    session.set(None);
     with_catalog(shop, session, |c, me| view(c, me)).await
 }
 

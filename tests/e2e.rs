@@ -710,3 +710,173 @@ async fn a_product_added_offline_waits_then_is_sent_and_a_refusal_is_shown_and_f
     assert!(Sandbox::state(port).to_string().contains("Tajine blue"));
     app.close().await.expect("closing the app");
 }
+
+/// A workshop as a field trainer would show it: three artisans, products in several
+/// crafts and languages, one a draft, all for sale on the sandbox's two shops, which are
+/// out of reach (so the queue has something to show). Returns the leader's id.
+fn a_workshop_to_show(db: &Path, data: &Path) -> String {
+    use hanout_domain::{ArtisanForm, CooperativeForm, Lang, ProductForm};
+    let port = free_port();
+    {
+        let mut catalog = hanout_store::Catalog::open(db).expect("catalog");
+        let coop = catalog
+            .add_cooperative(&CooperativeForm {
+                name: "Coopérative Tifawin".into(),
+            })
+            .expect("coop");
+        for name in ["Fatima", "Youssef", "Aïcha"] {
+            let form = ArtisanForm {
+                name: name.into(),
+                cooperative: coop.id.to_string(),
+                nia: String::new(),
+            };
+            catalog.add_artisan(&form).expect("artisan");
+        }
+        let _sandbox = Sandbox::start(port, &data.join("sandbox.db"));
+        let added = Command::new(hanout_cli())
+            .args([
+                "account",
+                "add",
+                "sandbox",
+                "--url",
+                &format!("http://127.0.0.1:{port}"),
+            ])
+            .env("HANOUT_DB", db)
+            .output()
+            .expect("hanout account add");
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+    }
+    let mut catalog = hanout_store::Catalog::open(db).expect("catalog");
+    let artisans = catalog.artisans().expect("artisans");
+    let leader = artisans
+        .iter()
+        .find(|a| a.role == hanout_domain::Role::Leader)
+        .expect("a leader");
+    let products = [
+        ("pottery", "Tajine de Safi", "طاجين آسفي", "120", "ready"),
+        (
+            "carpets",
+            "Tapis de Taznakht",
+            "زربية تازناخت",
+            "2400",
+            "ready",
+        ),
+        (
+            "basketry",
+            "Panier en doum",
+            "سلة من الدوم",
+            "85,50",
+            "ready",
+        ),
+        ("argan", "", "", "60", "draft"),
+        (
+            "jewellery",
+            "Fibule en argent",
+            "خلالة من الفضة",
+            "650",
+            "ready",
+        ),
+    ];
+    let markets = catalog.marketplaces().expect("accounts");
+    for (i, (category, fr, ar, price, status)) in products.into_iter().enumerate() {
+        let titles = [(Lang::Fr, fr), (Lang::Ar, ar)]
+            .into_iter()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(l, t)| (l, t.to_owned()))
+            .collect();
+        let form = ProductForm {
+            titles,
+            category: category.into(),
+            price: price.into(),
+            quantity: "2".into(),
+            maker: artisans[i % artisans.len()].id.to_string(),
+            status: status.into(),
+            ..ProductForm::default()
+        };
+        let id = catalog.add_product(&form).expect("product").product.id;
+        for market in &markets {
+            catalog
+                .set_listing(id, &market.id, true, true)
+                .expect("for sale");
+        }
+    }
+    leader.id.to_string()
+}
+
+/// The main screens in the four languages, at a phone's size and a desktop's. They are
+/// written to `HANOUT_SCREENSHOTS` (`scripts/screenshots.sh` sets `docs/screenshots`), or
+/// beside the other tests' screenshots. No screen may show a message's name in place of
+/// its words.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_main_screens_in_four_languages_at_two_sizes() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    let leader = a_workshop_to_show(&db, data.path());
+    let out = std::env::var_os("HANOUT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(screenshots);
+    std::fs::create_dir_all(&out).expect("the screenshot folder");
+    // Message names with a dash ("sync-now") are never words of their own.
+    let names: Vec<String> = messages_in("en")
+        .into_keys()
+        .filter(|k| k.contains('-'))
+        .collect();
+
+    let driver = Driver::start(&db);
+    let app = driver.open_app().await;
+    let pick_leader = format!(r#"#who button[data-artisan="{leader}"]"#);
+    let shoot = async |name: &str| {
+        let text = app
+            .execute("return document.body.innerText;", vec![])
+            .await
+            .expect("the page's text");
+        let text = text.as_str().unwrap_or_default();
+        let shown: Vec<&String> = names.iter().filter(|n| text.contains(n.as_str())).collect();
+        assert!(shown.is_empty(), "{name} shows message names {shown:?}");
+        let shot = app.screenshot().await.expect("a screenshot");
+        std::fs::write(out.join(format!("{name}.png")), shot).expect("saving a screenshot");
+    };
+    // Three artisans: the app asks who is working first.
+    find(&app, &pick_leader).await;
+    for (size, (width, height)) in [("phone", (360, 640)), ("desktop", (1280, 800))] {
+        app.set_window_size(width, height)
+            .await
+            .expect("resizing the window");
+        for lang in ["ar", "fr", "en", "tzm"] {
+            // "Who is working?", in the language chosen there.
+            if find_all_now(&app, &pick_leader).await == 0 {
+                click(&app, "#workshop").await;
+                click(&app, "#switch-person").await;
+            }
+            click(&app, &format!("#lang-{lang}")).await;
+            find(&app, &pick_leader).await;
+            shoot(&format!("who-{lang}-{size}")).await;
+            click(&app, &pick_leader).await;
+            wait_for_texts(&app, "#catalog .card", |t| t.len() == 5).await;
+            find(&app, r##"#sync-indicator[data-state="offline"]"##).await;
+            shoot(&format!("catalog-{lang}-{size}")).await;
+            click(&app, "#add-product").await;
+            click(&app, "#next").await;
+            click(&app, "#category-carpets").await;
+            for key in ["#key-1", "#key-2", "#key-0", "#key-0"] {
+                click(&app, key).await;
+            }
+            shoot(&format!("form-{lang}-{size}")).await;
+            click(&app, "#close-editor").await;
+            click(&app, "#sync-indicator").await;
+            wait_for_texts(&app, "#queue-waiting li", |t| t.len() == 8).await;
+            shoot(&format!("queue-{lang}-{size}")).await;
+            click(&app, "#back-to-catalog").await;
+        }
+    }
+    app.close().await.expect("closing the app");
+}
+
+/// How many elements match `css` now, without waiting.
+async fn find_all_now(c: &Client, css: &str) -> usize {
+    c.find_all(Locator::Css(css)).await.map_or(0, |v| v.len())
+}

@@ -161,6 +161,11 @@ pub async fn work_as(artisan: ArtisanId) -> Result<Desk, Failure> {
     call("work_as", &Args { artisan }).await
 }
 
+/// Nobody is working until someone says who.
+pub async fn leave() -> Result<Desk, Failure> {
+    call("leave", &Nothing {}).await
+}
+
 pub async fn set_role(artisan: ArtisanId, role: Role) -> Result<Desk, Failure> {
     #[derive(Serialize)]
     struct Args {

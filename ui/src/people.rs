@@ -273,7 +273,7 @@ pub fn WorkshopScreen() -> impl IntoView {
                     <NewMaker on_added=move |_| {} />
                 </Show>
                 <button id="switch-person" class="quiet" on:click=move |_| {
-                    shell.desk.update(|d| if let Some(d) = d { d.me = None; });
+                    spawn_local(async move { answer(api::leave().await) });
                 }>
                     <Icon path=icons::PEOPLE /><span>{move || t("switch-person")}</span>
                 </button>
