@@ -19,7 +19,7 @@ use crate::{Screen, Shell};
 #[derive(Clone)]
 enum Editing {
     New,
-    Existing(CatalogEntry),
+    Existing(Box<CatalogEntry>),
 }
 
 /// A product's title in the language spoken, else in the first language it has.
@@ -116,7 +116,7 @@ pub fn Catalog() -> impl IntoView {
                     let open = entry.clone();
                     view! {
                         <li>
-                            <button class="card" on:click=move |_| editing.set(Some(Editing::Existing(open.clone())))>
+                            <button class="card" on:click=move |_| editing.set(Some(Editing::Existing(Box::new(open.clone()))))>
                                 <Card entry />
                             </button>
                         </li>
@@ -136,7 +136,7 @@ pub fn Catalog() -> impl IntoView {
             </button>
         </Show>
         {move || editing.get().map(|e| {
-            let existing = match e { Editing::New => None, Editing::Existing(entry) => Some(entry) };
+            let existing = match e { Editing::New => None, Editing::Existing(entry) => Some(*entry) };
             view! { <ProductEditor existing on_done=done /> }
         })}
     }
