@@ -1,5 +1,6 @@
 //! `hanout`: everything the app can do, from a terminal and from scripts.
 
+mod demo;
 mod dev;
 mod photo;
 mod sync;
@@ -66,6 +67,10 @@ enum Command {
     /// A local marketplace (Etsy and WooCommerce alike) with a buyer's page, for demos
     /// and tests: `hanout sandbox --port 8089 --faults "drop=0.1,seed=7"`
     Sandbox(hanout_sandbox::cli::SandboxArgs),
+    /// The trainer's demo, in a folder of its own: start (serves until Ctrl-C), reset,
+    /// sale
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
     /// The engine's long proofs: `hanout dev simulate --seeds 1..2000`
     #[command(subcommand)]
     Dev(dev::DevCommand),
@@ -236,6 +241,8 @@ fn run(cli: Cli) -> Result<()> {
     let command = match cli.command {
         Command::Photo(photo::PhotoCommand::Check { file }) => return photo::check(&file, out),
         Command::Dev(command) => return dev::run(command, cli.db),
+        // The demo's catalog sits in a folder beside the artisan's, which is not opened.
+        Command::Demo(command) => return demo::run(&db_path(cli.db)?, command),
         Command::Sandbox(args) => {
             let runtime = tokio::runtime::Runtime::new().context("starting the sandbox")?;
             return match runtime.block_on(hanout_sandbox::cli::run(args)) {
@@ -290,6 +297,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Product(cmd) => product(&mut catalog, cmd, out),
         Command::Photo(cmd) => photo::run(&mut catalog, cmd, out),
         Command::Dev(command) => dev::run(command, Some(path)),
+        Command::Demo(_) => Err(anyhow!("the demo keeps its own catalog")),
         Command::Sandbox(_) => Err(anyhow!("the sandbox needs no catalog")),
         Command::Sync { once } => sync::sync(catalog, &path, once),
         Command::Account(command) => sync::account(&mut catalog, &path, command, out),

@@ -14,11 +14,11 @@ use hanout_engine::{
 };
 use hanout_market::Market;
 use hanout_market::accounts::{
-    EtsyKey, Settings, connect_all, forget_secrets, secret, secret_name, store_etsy_secrets,
+    EtsyKey, Settings, connect_all, forget_secrets, read_etsy_shop, store_etsy_secrets,
     store_woo_secrets,
 };
-use hanout_market::etsy::{Credentials, Etsy, EtsyShop, Tokens, WhoMade, sign_in};
-use hanout_market::vault::{EtsyTokens, Vault};
+use hanout_market::etsy::{Etsy, EtsyShop, WhoMade, sign_in};
+use hanout_market::vault::Vault;
 use hanout_market::woo::{WooCredentials, WooShop};
 use hanout_store::{Catalog, SystemClock};
 use hanout_sync::MarketplaceId;
@@ -102,6 +102,10 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the network runtime")
 }
 
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}
+
 fn cooperative(catalog: &Catalog, coop: Option<&str>) -> Result<CooperativeId> {
     Ok(match coop {
         Some(key) => catalog.find_cooperative(key)?,
@@ -111,61 +115,6 @@ fn cooperative(catalog: &Catalog, coop: Option<&str>) -> Result<CooperativeId> {
             "--coop",
         )?,
     })
-}
-
-/// Reads the shop's taxonomy and shipping profile, signed in as `account`, whose key and
-/// tokens are already in the vault: a refresh on the way keeps its rotated token there.
-async fn etsy_settings(mut shop: EtsyShop, vault: &Arc<Vault>, account: &str) -> Result<EtsyShop> {
-    let key: EtsyKey = secret(vault, account, "key")?;
-    let tokens: Tokens = secret(vault, account, "tokens")?;
-    let etsy = Etsy::new(
-        shop.clone(),
-        Credentials {
-            keystring: key.keystring,
-            shared_secret: key.shared_secret,
-            tokens,
-        },
-        Arc::new(EtsyTokens {
-            vault: vault.clone(),
-            name: secret_name(account, "tokens"),
-        }),
-        Arc::new(SystemClock),
-    );
-    shop.taxonomy = etsy
-        .taxonomy()
-        .await
-        .map_err(|r| anyhow!("reading Etsy's categories: {r:?}"))?;
-    shop.shipping_profile_id = etsy
-        .shipping_profile()
-        .await
-        .map_err(|r| anyhow!("reading the shop's shipping profiles: {r:?}"))?;
-    Ok(shop)
-}
-
-fn random_bytes() -> [u8; 64] {
-    let mut bytes = [0u8; 64];
-    for chunk in bytes.chunks_mut(16) {
-        chunk.copy_from_slice(&uuid::Uuid::new_v4().into_bytes());
-    }
-    bytes
-}
-
-/// The code in what the seller pastes: the whole address the browser went to, or the
-/// code alone. The state must be the one sent.
-fn code_from(pasted: &str, state: &str) -> Result<String> {
-    let pasted = pasted.trim();
-    let Some((_, query)) = pasted.split_once('?') else {
-        return Ok(pasted.to_owned());
-    };
-    let pairs: BTreeMap<String, String> =
-        serde_urlencoded::from_str(query).context("reading the address")?;
-    if pairs.get("state").map(String::as_str) != Some(state) {
-        bail!("this address is from another sign-in: start again");
-    }
-    pairs
-        .get("code")
-        .cloned()
-        .ok_or_else(|| anyhow!("the address has no code: was access refused?"))
 }
 
 fn add_account(
@@ -231,7 +180,7 @@ pub fn account(
             let Settings::Etsy(shop) = settings else {
                 bail!("{account} is not an Etsy shop: there is nothing to refresh");
             };
-            let shop = runtime()?.block_on(etsy_settings(shop, &vault, &account))?;
+            let shop = runtime()?.block_on(read_etsy_shop(shop, &vault, &account, clock()))?;
             let categories = shop.taxonomy.len();
             catalog
                 .set_marketplace_settings(&id, &serde_json::to_string(&Settings::Etsy(shop))?)?;
@@ -268,12 +217,12 @@ fn add_command(catalog: &mut Catalog, vault: &Arc<Vault>, add: AddAccount) -> Re
                 "someone_else" => WhoMade::SomeoneElse,
                 other => bail!("--who-made {other:?}: one of i_did, collective, someone_else"),
             };
-            let pkce = sign_in::Pkce::new(&random_bytes());
+            let pkce = sign_in::Pkce::fresh()?;
             println!("Open this page, let Hanout in, then paste the address you land on:");
             println!("{}", pkce.authorize_url(&www, &keystring, &redirect_uri));
             let mut pasted = String::new();
             std::io::stdin().lock().read_line(&mut pasted)?;
-            let code = code_from(&pasted, &pkce.state)?;
+            let code = sign_in::code_from(&pasted, &pkce.state)?;
             let key = EtsyKey {
                 keystring,
                 shared_secret,
@@ -298,7 +247,7 @@ fn add_command(catalog: &mut Catalog, vault: &Arc<Vault>, add: AddAccount) -> Re
             };
             let id = format!("etsy:{shop_id}");
             store_etsy_secrets(vault, &id, &key, &tokens)?;
-            let shop = runtime()?.block_on(etsy_settings(shop, vault, &id))?;
+            let shop = runtime()?.block_on(read_etsy_shop(shop, vault, &id, clock()))?;
             add_account(
                 catalog,
                 vault,
@@ -342,82 +291,16 @@ fn add_command(catalog: &mut Catalog, vault: &Arc<Vault>, add: AddAccount) -> Re
         }
         AddAccount::Sandbox { coop, url } => {
             let coop = cooperative(catalog, coop.as_deref())?;
-            runtime()?.block_on(add_sandbox(catalog, vault, coop, &url, now))
+            runtime()?.block_on(hanout_demo::connect_sandbox(catalog, vault, coop, &url))?;
+            println!(
+                "added {} and {}; their secrets are in {}",
+                hanout_demo::ETSY,
+                hanout_demo::WOO,
+                place(vault)
+            );
+            Ok(())
         }
     }
-}
-
-/// The sandbox approves at once: the consent page redirects straight to the code.
-async fn add_sandbox(
-    catalog: &mut Catalog,
-    vault: &Arc<Vault>,
-    coop: CooperativeId,
-    url: &str,
-    now: hanout_domain::Timestamp,
-) -> Result<()> {
-    use hanout_sandbox::credentials as sandbox;
-    const REDIRECT: &str = "http://localhost/hanout/etsy";
-    let pkce = sign_in::Pkce::new(&random_bytes());
-    let consent = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?
-        .get(pkce.authorize_url(url, sandbox::ETSY_KEYSTRING, REDIRECT))
-        .send()
-        .await
-        .with_context(|| format!("no sandbox answers at {url}: start it with `hanout sandbox`"))?;
-    let location = consent
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .ok_or_else(|| anyhow!("the sandbox did not approve the sign-in"))?;
-    let code = code_from(location, &pkce.state)?;
-    let key = EtsyKey {
-        keystring: sandbox::ETSY_KEYSTRING.into(),
-        shared_secret: sandbox::ETSY_SHARED_SECRET.into(),
-    };
-    let tokens = Etsy::exchange_code(url, &key.keystring, REDIRECT, &code, &pkce, now)
-        .await
-        .map_err(|r| anyhow!("the sandbox refused the sign-in: {r:?}"))?;
-    let shop = EtsyShop {
-        api: url.to_owned(),
-        shop_id: sandbox::ETSY_SHOP_ID.unsigned_abs(),
-        who_made: WhoMade::Collective,
-        when_made: "made_to_order".into(),
-        shipping_profile_id: None,
-        taxonomy: BTreeMap::new(),
-    };
-    store_etsy_secrets(vault, "etsy:sandbox", &key, &tokens)?;
-    let shop = etsy_settings(shop, vault, "etsy:sandbox").await?;
-    add_account(
-        catalog,
-        vault,
-        coop,
-        "etsy:sandbox",
-        "Etsy (sandbox)",
-        &Settings::Etsy(shop),
-    )?;
-    store_woo_secrets(
-        vault,
-        "woocommerce:sandbox",
-        &WooCredentials {
-            consumer_key: sandbox::WOO_CONSUMER_KEY.into(),
-            consumer_secret: sandbox::WOO_CONSUMER_SECRET.into(),
-            wp_user: sandbox::WP_USER.into(),
-            app_password: sandbox::WP_APPLICATION_PASSWORD.into(),
-        },
-    )?;
-    let woo = Settings::Woocommerce(WooShop {
-        site: url.to_owned(),
-        categories: BTreeMap::new(),
-    });
-    add_account(
-        catalog,
-        vault,
-        coop,
-        "woocommerce:sandbox",
-        "Boutique (sandbox)",
-        &woo,
-    )
 }
 
 /// The adapters for every account of the catalog.
@@ -452,33 +335,10 @@ pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
     let runtime = runtime()?;
     let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), os_random())?;
     if once {
-        engine.pull_soon();
-        let mut sent = 0;
-        // Rounds until nothing is left to send now. Short waits (the request budget, a
-        // brief Retry-After or backoff) are waited out; longer ones are left to a later
-        // sync, and the summary says what waits.
-        // A marketplace that keeps failing is given up on after a few fruitless rounds.
-        const SHORT: i64 = 60_000;
-        let mut fruitless = 0;
-        loop {
-            let round = runtime.block_on(engine.round(&catalog))?;
-            sent += round.requests;
-            fruitless = if round.confirmed > 0 {
-                0
-            } else {
-                fruitless + 1
-            };
-            let wait = round
-                .next_wake
-                .map(|at| at.millis() - SystemClock.now().millis());
-            match wait {
-                Some(ms) if ms <= SHORT && fruitless < 5 => {
-                    std::thread::sleep(std::time::Duration::from_millis(ms.max(0).unsigned_abs()));
-                }
-                _ if round.confirmed > 0 => {}
-                _ => break,
-            }
-        }
+        // Waits of up to a minute are waited out; longer ones are left to a later sync,
+        // and the summary says what waits.
+        let sent =
+            runtime.block_on(engine.send_all(&catalog, std::time::Duration::from_secs(60)))?;
         let s = status(
             &catalog
                 .lock()

@@ -205,6 +205,40 @@ impl<M: Marketplace> Engine<M> {
             .is_none_or(|b| b.take(self.clock.now())))
     }
 
+    /// Pulls sales, then rounds until nothing is left to send now ("sync once"). Short
+    /// waits (the request budget, a brief `Retry-After` or backoff, up to `short`) are
+    /// waited out; longer ones are left to a later sync. A marketplace that keeps failing
+    /// is given up on after a few fruitless rounds. Returns the requests sent.
+    pub async fn send_all(
+        &mut self,
+        catalog: &Mutex<Catalog>,
+        short: Duration,
+    ) -> Result<usize, EngineError> {
+        const FRUITLESS: u32 = 5;
+        self.pull_soon();
+        let mut sent = 0;
+        let mut fruitless = 0;
+        loop {
+            let round = self.round(catalog).await?;
+            sent += round.requests;
+            fruitless = if round.confirmed > 0 {
+                0
+            } else {
+                fruitless + 1
+            };
+            let wait = round
+                .next_wake
+                .map(|at| at.millis().saturating_sub(self.clock.now().millis()).max(0));
+            match wait {
+                Some(ms) if ms <= short.as_millis() as i64 && fruitless < FRUITLESS => {
+                    tokio::time::sleep(Duration::from_millis(ms.unsigned_abs())).await;
+                }
+                _ if round.confirmed > 0 => {}
+                _ => return Ok(sent),
+            }
+        }
+    }
+
     /// One pass over every marketplace: pull sales when due, then send each lane's next
     /// operations until the lane is in step, fails or must wait.
     pub async fn round(&mut self, catalog: &Mutex<Catalog>) -> Result<Round, EngineError> {

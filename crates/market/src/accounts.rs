@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use hanout_domain::Clock;
-use hanout_sync::MarketplaceId;
+use hanout_sync::{MarketplaceId, Reply};
 use serde::{Deserialize, Serialize};
 
 use crate::Market;
@@ -137,24 +137,69 @@ pub fn connect(
             source,
         })?;
     Ok(match settings {
-        Settings::Etsy(shop) => {
-            let key: EtsyKey = secret(vault, account, "key")?;
-            let tokens: Tokens = secret(vault, account, "tokens")?;
-            let rotated = Arc::new(EtsyTokens {
-                vault: vault.clone(),
-                name: secret_name(account, "tokens"),
-            });
-            Market::Etsy(Etsy::new(
-                shop,
-                Credentials {
-                    keystring: key.keystring,
-                    shared_secret: key.shared_secret,
-                    tokens,
-                },
-                rotated,
-                clock,
-            ))
-        }
+        Settings::Etsy(shop) => Market::Etsy(etsy(shop, vault, account, clock)?),
         Settings::Woocommerce(shop) => Market::Woo(Woo::new(shop, secret(vault, account, "keys")?)),
     })
+}
+
+/// The Etsy adapter for `account`, whose key and tokens are in the vault. A rotated
+/// refresh token goes back there before the new access token is used.
+fn etsy(
+    shop: EtsyShop,
+    vault: &Arc<Vault>,
+    account: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Etsy, ConnectError> {
+    let key: EtsyKey = secret(vault, account, "key")?;
+    let tokens: Tokens = secret(vault, account, "tokens")?;
+    let rotated = Arc::new(EtsyTokens {
+        vault: vault.clone(),
+        name: secret_name(account, "tokens"),
+    });
+    Ok(Etsy::new(
+        shop,
+        Credentials {
+            keystring: key.keystring,
+            shared_secret: key.shared_secret,
+            tokens,
+        },
+        rotated,
+        clock,
+    ))
+}
+
+/// Why an account could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Address(#[from] crate::etsy::sign_in::AddressError),
+    #[error("no secure randomness for the sign-in: {0}")]
+    Random(#[from] getrandom::Error),
+    #[error("{doing}: {reply:?}")]
+    Refused { doing: &'static str, reply: Reply },
+}
+
+/// Reads an Etsy shop's categories (`getSellerTaxonomyNodes`) and its shipping profile,
+/// signed in as `account`, whose key and tokens are already in the vault.
+pub async fn read_etsy_shop(
+    mut shop: EtsyShop,
+    vault: &Arc<Vault>,
+    account: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<EtsyShop, SignInError> {
+    let etsy = etsy(shop.clone(), vault, account, clock)?;
+    let refused = |doing| move |reply| SignInError::Refused { doing, reply };
+    shop.taxonomy = etsy
+        .taxonomy()
+        .await
+        .map_err(refused("reading Etsy's categories"))?;
+    shop.shipping_profile_id = etsy
+        .shipping_profile()
+        .await
+        .map_err(refused("reading the shop's shipping profiles"))?;
+    Ok(shop)
 }

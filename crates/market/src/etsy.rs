@@ -617,6 +617,13 @@ pub mod sign_in {
             }
         }
 
+        /// A sign-in seeded from the operating system's secure randomness.
+        pub fn fresh() -> Result<Pkce, getrandom::Error> {
+            let mut random = [0u8; 64];
+            getrandom::fill(&mut random)?;
+            Ok(Pkce::new(&random))
+        }
+
         pub fn challenge(&self) -> String {
             URL_SAFE_NO_PAD.encode(Sha256::digest(self.verifier.as_bytes()))
         }
@@ -643,6 +650,32 @@ pub mod sign_in {
                 encoded.join("&")
             )
         }
+    }
+
+    /// What the seller pasted after approving does not give a code.
+    #[derive(Debug, PartialEq, Eq, thiserror::Error)]
+    pub enum AddressError {
+        #[error("this address is from another sign-in: start again")]
+        OtherSignIn,
+        #[error("the address has no code: was access refused?")]
+        NoCode,
+    }
+
+    /// The code in what the seller pastes after approving: the whole address the browser
+    /// went to, or the code alone. The address must carry the `state` this sign-in sent.
+    pub fn code_from(pasted: &str, state: &str) -> Result<String, AddressError> {
+        let pasted = pasted.trim();
+        let Some((_, query)) = pasted.split_once('?') else {
+            return Ok(pasted.to_owned());
+        };
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let value = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        if value("state").map(String::as_str) != Some(state) {
+            return Err(AddressError::OtherSignIn);
+        }
+        value("code").cloned().ok_or(AddressError::NoCode)
     }
 
     fn urlencode(value: &str) -> String {
@@ -917,6 +950,19 @@ impl Marketplace for Etsy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_code_is_read_from_the_landing_address_only_when_its_state_matches() {
+        use sign_in::{AddressError, code_from};
+        let landed = "http://localhost/hanout/etsy?code=abc%2F1&state=s1";
+        assert_eq!(code_from(landed, "s1"), Ok("abc/1".to_owned()));
+        assert_eq!(code_from("  abc  ", "s1"), Ok("abc".to_owned()));
+        assert_eq!(code_from(landed, "s2"), Err(AddressError::OtherSignIn));
+        assert_eq!(
+            code_from("http://localhost/?state=s1&error=access_denied", "s1"),
+            Err(AddressError::NoCode)
+        );
+    }
 
     #[test]
     fn titles_in_every_script_pass_and_each_rule_has_its_reason() {

@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Router<App> {
         .route("/sandbox/faults", get(get_faults).put(put_faults))
         .route("/sandbox/sale", post(sale))
         .route("/sandbox/state", get(state))
+        .route("/sandbox/reset", post(reset))
         .route("/sandbox/website-delete", post(website_delete))
         .fallback(fallback)
 }
@@ -56,6 +57,15 @@ async fn fallback(request: Request) -> Response {
     } else {
         (StatusCode::NOT_FOUND, "Not Found").into_response()
     }
+}
+
+/// `POST /sandbox/reset`: both shops empty, faults and rate limits as at the start.
+async fn reset(State(app): State<App>) -> Result<Response, Refused> {
+    app.store().clear()?;
+    *app.fault_board() = FaultBoard::new(app.config.faults.clone());
+    *app.rates() =
+        crate::auth::RateLimiter::new(app.config.limits.per_second, app.config.limits.per_day);
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1768,6 +1768,24 @@ const TAXONOMY: &[Node] = &[
                     },
                 ],
             },
+            Node {
+                id: 1100,
+                name: "Lighting",
+                children: &[Node {
+                    id: 1101,
+                    name: "Brass Lanterns",
+                    children: &[],
+                }],
+            },
+            Node {
+                id: 1110,
+                name: "Stone Carvings",
+                children: &[Node {
+                    id: 1111,
+                    name: "Fossils",
+                    children: &[],
+                }],
+            },
         ],
     },
     Node {

@@ -139,14 +139,21 @@ impl Store {
         let mut store = Store { conn };
         let tx = store.transaction()?;
         tx.execute_batch(SCHEMA)?;
-        for (name, start) in COUNTERS {
-            tx.execute(
-                "INSERT OR IGNORE INTO counter(name, next) VALUES (?1, ?2)",
-                params![name, start],
-            )?;
-        }
+        start_counters(&tx)?;
         tx.commit()?;
         Ok(store)
+    }
+
+    /// Empties both shops as on a first start, tokens included: a demo's "reset".
+    pub(crate) fn clear(&mut self) -> Result<()> {
+        let tx = self.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM etsy_image; DELETE FROM etsy_transaction; DELETE FROM etsy_receipt; \
+             DELETE FROM etsy_listing; DELETE FROM etsy_token; DELETE FROM woo_product; \
+             DELETE FROM wp_media; DELETE FROM woo_order; DELETE FROM counter;",
+        )?;
+        start_counters(&tx)?;
+        tx.commit()
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -158,6 +165,16 @@ impl Store {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
     }
+}
+
+fn start_counters(tx: &Transaction<'_>) -> Result<()> {
+    for (name, start) in COUNTERS {
+        tx.execute(
+            "INSERT OR IGNORE INTO counter(name, next) VALUES (?1, ?2)",
+            params![name, start],
+        )?;
+    }
+    Ok(())
 }
 
 pub(crate) fn next_id(c: &Connection, name: &str) -> Result<i64> {
