@@ -27,6 +27,13 @@ fn main() {
         "wanted_on",
         "sell_on",
         "remove_marketplace",
+        "demo_start",
+        "demo_reset",
+        "demo_leave",
+        "demo_state",
+        "demo_network",
+        "demo_open_shop",
+        "demo_sale",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build step");

@@ -5,6 +5,7 @@
 //! thread; every refusal is a [`CommandError`] the window words in the artisan's language.
 
 mod catalog;
+mod demo;
 mod people;
 mod sync;
 
@@ -12,16 +13,29 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use hanout_demo::DemoFiles;
 use hanout_domain::{ArtisanId, FieldError};
+use hanout_market::vault::Vault;
 use hanout_store::{Catalog, PhotoFiles, PhotoSize, StoreError};
 use serde::Serialize;
 use tauri::{Manager, State};
 
 use crate::people::Session;
-use crate::sync::SyncLoop;
+use crate::sync::{SyncLoop, Target};
 
 /// The open catalog, or why it could not be opened (shown by the UI instead of a crash).
-struct Shop(Result<Arc<Mutex<Catalog>>, String>);
+/// A trainer's demo opens another one in its place for a while.
+struct Shop(Mutex<Result<Arc<Mutex<Catalog>>, String>>);
+
+impl Shop {
+    fn catalog(&self) -> Answer<Arc<Mutex<Catalog>>> {
+        lock(&self.0).clone().map_err(CommandError::new)
+    }
+
+    fn open(&self, catalog: Arc<Mutex<Catalog>>) {
+        *lock(&self.0) = Ok(catalog);
+    }
+}
 
 /// The refusals the window words in the artisan's language (`error-<name>` in
 /// `ui/locales/`); any other failure shows the engine's English sentence.
@@ -41,10 +55,12 @@ pub enum Refusal {
     PhotoDamaged,
     PhotoTooBig,
     PhotoFailed,
+    /// A demo sale of a product that is not for sale (yet, or any more).
+    NotLive,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 13] = [
+    pub const ALL: [Refusal; 14] = [
         Refusal::NotAllowed,
         Refusal::Viewer,
         Refusal::LeaderOnly,
@@ -58,6 +74,7 @@ impl Refusal {
         Refusal::PhotoDamaged,
         Refusal::PhotoTooBig,
         Refusal::PhotoFailed,
+        Refusal::NotLive,
     ];
 }
 
@@ -147,7 +164,7 @@ async fn with_catalog<T: Send + 'static>(
     session: State<'_, Session>,
     f: impl FnOnce(&mut Catalog, Option<ArtisanId>) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
-    let catalog = shop.0.clone().map_err(CommandError::new)?;
+    let catalog = shop.catalog()?;
     let me = session.current();
     tauri::async_runtime::spawn_blocking(move || f(&mut lock(&catalog), me))
         .await
@@ -179,8 +196,8 @@ fn serve_photo(files: Option<&PhotoFiles>, path: &str) -> tauri::http::Response<
     .unwrap_or_default()
 }
 
-/// Where the photos are, when the catalog opened.
-struct Photos(Option<PhotoFiles>);
+/// Where the open catalog's photos are.
+struct Photos(Mutex<Option<PhotoFiles>>);
 
 /// Photos wait their turn here, one at a time.
 struct PhotoLane(tokio::sync::Mutex<()>);
@@ -238,6 +255,8 @@ fn db_path(app: &tauri::App) -> Result<PathBuf, String> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     tauri::Builder::default()
+        // Only the shell opens pages (the demo's shop): the window has no opener permission.
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let path = db_path(app);
             let catalog = path.clone().and_then(|path| {
@@ -247,7 +266,9 @@ pub fn run() {
             if let Err(e) = &catalog {
                 eprintln!("hanout: {e}");
             }
-            app.manage(Photos(catalog.as_ref().ok().map(Catalog::photo_files)));
+            app.manage(Photos(Mutex::new(
+                catalog.as_ref().ok().map(Catalog::photo_files),
+            )));
             let catalog = catalog.map(|c| Arc::new(Mutex::new(c)));
             app.manage(Session::start(catalog.as_ref().ok()));
             if let (Ok(catalog), Ok(path)) = (&catalog, path) {
@@ -259,9 +280,14 @@ pub fn run() {
                         eprintln!("hanout: photo cleanup: {e}");
                     }
                 });
-                app.manage(SyncLoop::start(app.handle().clone(), catalog.clone(), path));
+                let own = Target {
+                    catalog: catalog.clone(),
+                    vault: Arc::new(Vault::beside(&path)),
+                };
+                app.manage(SyncLoop::start(app.handle().clone(), own.clone()));
+                app.manage(demo::Demo::new(own, DemoFiles::beside(&path)));
             }
-            app.manage(Shop(catalog));
+            app.manage(Shop(Mutex::new(catalog)));
             app.manage(PhotoLane(tokio::sync::Mutex::new(())));
             Ok(())
         })
@@ -290,10 +316,17 @@ pub fn run() {
             sync::marketplaces,
             sync::wanted_on,
             sync::sell_on,
-            sync::remove_marketplace
+            sync::remove_marketplace,
+            demo::demo_start,
+            demo::demo_reset,
+            demo::demo_leave,
+            demo::demo_state,
+            demo::demo_network,
+            demo::demo_open_shop,
+            demo::demo_sale
         ])
         .register_asynchronous_uri_scheme_protocol("photo", |ctx, request, responder| {
-            let files = ctx.app_handle().state::<Photos>().0.clone();
+            let files = lock(&ctx.app_handle().state::<Photos>().0).clone();
             let path = request.uri().path().to_owned();
             tauri::async_runtime::spawn_blocking(move || {
                 responder.respond(serve_photo(files.as_ref(), &path));

@@ -21,11 +21,12 @@ pub struct Session(Mutex<Option<ArtisanId>>);
 impl Session {
     /// A catalog with a single artisan needs no "who is working?".
     pub fn start(catalog: Option<&Arc<Mutex<Catalog>>>) -> Session {
-        let only = catalog
-            .and_then(|c| lock(c).artisans().ok())
-            .filter(|a| a.len() == 1)
-            .and_then(|a| a.first().map(|a| a.id));
-        Session(Mutex::new(only))
+        Session(Mutex::new(catalog.and_then(only_artisan)))
+    }
+
+    /// Another catalog is open: whoever worked in the last one is not in this one.
+    pub fn restart(&self, catalog: &Arc<Mutex<Catalog>>) {
+        self.set(only_artisan(catalog));
     }
 
     pub fn current(&self) -> Option<ArtisanId> {
@@ -35,6 +36,14 @@ impl Session {
     fn set(&self, artisan: Option<ArtisanId>) {
         *lock(&self.0) = artisan;
     }
+}
+
+fn only_artisan(catalog: &Arc<Mutex<Catalog>>) -> Option<ArtisanId> {
+    lock(catalog)
+        .artisans()
+        .ok()
+        .filter(|a| a.len() == 1)
+        .and_then(|a| a.first().map(|a| a.id))
 }
 
 /// The artisan working now, as the catalog knows them today (a leader may have changed

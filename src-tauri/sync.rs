@@ -6,7 +6,6 @@
 //! [`Activity`] that is sent to the window as the `sync` event.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use hanout_domain::{DataSaver, Lang, PhotoHash, ProductId};
@@ -73,21 +72,26 @@ struct Running {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// The background sync loop of the open catalog.
+/// The catalog the loop syncs, and the vault with its accounts' secrets.
+#[derive(Clone)]
+pub struct Target {
+    pub catalog: Arc<Mutex<Catalog>>,
+    pub vault: Arc<Vault>,
+}
+
+/// The background sync loop of the open catalog (the artisan's own, or a demo's).
 pub struct SyncLoop {
     app: AppHandle,
-    catalog: Arc<Mutex<Catalog>>,
-    db: PathBuf,
+    target: Mutex<Target>,
     running: Mutex<Running>,
     activity: Arc<Mutex<Activity>>,
 }
 
 impl SyncLoop {
-    pub fn start(app: AppHandle, catalog: Arc<Mutex<Catalog>>, db: PathBuf) -> SyncLoop {
+    pub fn start(app: AppHandle, target: Target) -> SyncLoop {
         let sync = SyncLoop {
             app,
-            catalog,
-            db,
+            target: Mutex::new(target),
             running: Mutex::new(Running {
                 signals: None,
                 thread: None,
@@ -98,19 +102,32 @@ impl SyncLoop {
         sync
     }
 
+    pub fn vault(&self) -> Arc<Vault> {
+        lock(&self.target).vault.clone()
+    }
+
+    /// Stops the loop; the handle ends when it has (a request under way finishes first).
+    pub fn stop(&self) -> Option<std::thread::JoinHandle<()>> {
+        let mut running = lock(&self.running);
+        running.signals = None;
+        running.thread.take()
+    }
+
+    /// Syncs another catalog from now on, with nothing of the last one's activity.
+    pub fn switch_to(&self, target: Target) {
+        *lock(&self.target) = target;
+        *lock(&self.activity) = Activity::default();
+        self.restart();
+    }
+
     /// Starts the loop again with the accounts the catalog has now. The old loop ends at
     /// its next wait (a request under way finishes first), before the new one starts.
     pub fn restart(&self) {
+        let old = self.stop();
         let mut running = lock(&self.running);
-        running.signals = None;
-        let old = running.thread.take();
         let (signals, received) = unbounded_channel();
-        let (app, catalog, db, activity) = (
-            self.app.clone(),
-            self.catalog.clone(),
-            self.db.clone(),
-            self.activity.clone(),
-        );
+        let Target { catalog, vault } = lock(&self.target).clone();
+        let (app, activity) = (self.app.clone(), self.activity.clone());
         let thread = std::thread::Builder::new()
             .name("hanout-sync".into())
             .spawn(move || {
@@ -128,7 +145,7 @@ impl SyncLoop {
                         let _ = app.emit("sync", now);
                     })
                 };
-                if let Err(e) = run(&catalog, &db, received, report.clone()) {
+                if let Err(e) = run(&catalog, vault, received, report.clone()) {
                     report(SyncEvent::Trouble { message: e });
                 }
             });
@@ -158,7 +175,7 @@ impl SyncLoop {
 /// whose secrets are missing is reported and left out; the others sync.
 fn run(
     catalog: &Mutex<Catalog>,
-    db: &std::path::Path,
+    vault: Arc<Vault>,
     signals: tokio::sync::mpsc::UnboundedReceiver<Signal>,
     report: Arc<dyn Fn(SyncEvent) + Send + Sync>,
 ) -> Result<(), String> {
@@ -166,7 +183,6 @@ fn run(
         .enable_all()
         .build()
         .map_err(|e| format!("the sync runtime could not start: {e}"))?;
-    let vault = Arc::new(Vault::beside(db));
     let (accounts, saver) = {
         let c = lock(catalog);
         let accounts = c.marketplaces().map_err(|e| e.to_string())?;
@@ -217,6 +233,19 @@ pub struct QueueItem {
     status: LaneStatus,
 }
 
+/// A sale pulled back, as the "sold" notice shows it.
+#[derive(Serialize)]
+pub struct SaleView {
+    product: ProductId,
+    titles: BTreeMap<Lang, String>,
+    cover: Option<PhotoHash>,
+    marketplace_name: String,
+    quantity: u32,
+    /// Stock left after it.
+    left: u32,
+    at: hanout_domain::Timestamp,
+}
+
 /// Everything the indicator and the queue screen show.
 #[derive(Serialize)]
 pub struct SyncState {
@@ -229,6 +258,8 @@ pub struct SyncState {
     activity: Activity,
     lanes: Vec<LaneView>,
     queue: Vec<QueueItem>,
+    /// The latest sales, newest first.
+    sales: Vec<SaleView>,
 }
 
 #[tauri::command]
@@ -260,7 +291,21 @@ pub async fn sync_state(
                 status: lane.clone(),
             });
         }
+        let mut sales = Vec::new();
+        for sale in c.recent_sales(5)? {
+            let product = c.product(sale.product)?.product;
+            sales.push(SaleView {
+                product: sale.product,
+                titles: product.fields.titles.clone(),
+                cover: product.photos.first().map(|p| p.hash.clone()),
+                marketplace_name: names.get(&sale.marketplace).cloned().unwrap_or_default(),
+                quantity: sale.quantity,
+                left: product.fields.quantity,
+                at: sale.at,
+            });
+        }
         Ok(SyncState {
+            sales,
             waiting: s.waiting,
             failed: s.failed,
             changes: s.changes,
@@ -409,12 +454,11 @@ pub async fn remove_marketplace(
     sync: State<'_, SyncLoop>,
     marketplace: MarketplaceId,
 ) -> Answer<()> {
-    let db = sync.db.clone();
+    let vault = sync.vault();
     with_catalog(shop, session, move |c, me| {
         may_manage(c, me)?;
         c.remove_marketplace(&marketplace)?;
-        forget_secrets(&Vault::beside(&db), marketplace.as_str())
-            .map_err(|e| CommandError::new(e.to_string()))
+        forget_secrets(&vault, marketplace.as_str()).map_err(|e| CommandError::new(e.to_string()))
     })
     .await?;
     sync.restart();

@@ -27,6 +27,11 @@ struct Driver {
 
 impl Driver {
     fn start(db: &Path) -> Driver {
+        Driver::start_with(db, None)
+    }
+
+    /// With `path` first on the app's PATH (stand-ins for system programs).
+    fn start_with(db: &Path, path: Option<&Path>) -> Driver {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests under xvfb-run (see the README's test command)"
@@ -41,6 +46,12 @@ impl Driver {
             ])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .env("HANOUT_DB", db)
+            .envs(path.map(|first| {
+                let rest = std::env::var_os("PATH").unwrap_or_default();
+                let mut all = vec![first.to_owned()];
+                all.extend(std::env::split_paths(&rest));
+                ("PATH", std::env::join_paths(all).expect("a PATH"))
+            }))
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
@@ -570,21 +581,22 @@ impl Sandbox {
 
     /// What the sandbox's shops hold, as its test page says.
     fn state(port: u16) -> serde_json::Value {
-        use std::io::{Read, Write};
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the sandbox");
-        write!(
-            stream,
-            "GET /sandbox/state HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        let body = answer
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or_default();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+        let body = http_get(port, "/sandbox/state");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
     }
+}
+
+/// The body of a plain GET to a loopback server.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default()
 }
 
 impl Drop for Sandbox {
@@ -879,4 +891,138 @@ async fn the_main_screens_in_four_languages_at_two_sizes() {
 /// How many elements match `css` now, without waiting.
 async fn find_all_now(c: &Client, css: &str) -> usize {
     c.find_all(Locator::Css(css)).await.map_or(0, |v| v.len())
+}
+
+/// The field trainer's script, in a village with no internet: start the demo, go
+/// offline, add a product (it waits), come back online (it goes), find it on the buyer's
+/// page, a buyer buys a one-of-a-kind rug (the app says so, its stock drops to nothing
+/// and the other shop takes it down), start again, leave: the artisan's own catalog was
+/// never touched.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_trainers_script_from_offline_to_a_sale_and_back() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("hanout.db");
+    // "Open the shop" asks the system to open a page: a stand-in xdg-open writes down
+    // which, where a real one would start a browser.
+    let bin = data.path().join("bin");
+    let opened = data.path().join("opened.txt");
+    std::fs::create_dir_all(&bin).unwrap();
+    let xdg_open = bin.join("xdg-open");
+    std::fs::write(
+        &xdg_open,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &xdg_open,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+
+    let driver = Driver::start_with(&db, Some(&bin));
+    let app = driver.open_app().await;
+    // A trainer's phone with no workshop of its own yet.
+    find(&app, "#welcome-start").await;
+    click(&app, "#lang-en").await;
+    click(&app, "#demo-start").await;
+    find(&app, "#demo-bar").await;
+    let who = wait_for_texts(&app, "#who .person", |t| t.len() == 3).await;
+    let fatima = who
+        .iter()
+        .position(|w| w.contains("Fatima"))
+        .expect("Fatima leads");
+    let pick_fatima = format!("#who li:nth-child({}) .person", fatima + 1);
+    click(&app, &pick_fatima).await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 12).await;
+    find(&app, r##"#sync-indicator[data-state="sent"]"##).await;
+
+    // No network: a new product is saved and waits.
+    click(&app, "#link-offline").await;
+    find(&app, r##"#link-offline[aria-checked="true"]"##).await;
+    click(&app, "#add-product").await;
+    type_into(&app, "#photo-files", &shared_photo("o_portrait_1.jpg")).await;
+    click(&app, "#next").await;
+    click(&app, "#category-pottery").await;
+    type_into(&app, "#title-en", "Green bowl from Tamegroute").await;
+    for key in ["#key-9", "#key-5"] {
+        click(&app, key).await;
+    }
+    click(&app, "#next").await;
+    click(&app, "#save").await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 13).await;
+    find(&app, r#"#catalog .card [data-sync="waiting"]"#).await;
+    find(&app, r##"#sync-indicator[data-state="offline"]"##).await;
+    click(&app, "#sync-indicator").await;
+    wait_for_texts(&app, "#queue-waiting li", |t| !t.is_empty()).await;
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots().join("demo-queue-offline.png"), shot).unwrap();
+
+    // The network comes back: the queue drains by itself.
+    click(&app, "#link-online").await;
+    find(&app, r##"#sync-indicator[data-state="sent"]"##).await;
+    click(&app, "#back-to-catalog").await;
+
+    // The buyer's page, as the system browser would be given it.
+    click(&app, "#demo-open-shop").await;
+    let deadline = Instant::now() + PATIENCE;
+    let shop = loop {
+        if let Ok(url) = std::fs::read_to_string(&opened) {
+            break url.trim().to_owned();
+        }
+        assert!(Instant::now() < deadline, "the shop was never opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let port: u16 = shop
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("a loopback address: {shop}"));
+    let page = http_get(port, "/");
+    assert_eq!(
+        page.matches("Green bowl from Tamegroute</").count(),
+        2,
+        "on both shops' pages once: {page}"
+    );
+
+    // A buyer buys the rug, one of a kind, on Etsy.
+    click(&app, "#demo-sale").await;
+    click(&app, r#"#sale-products button[aria-label*="Taznakht"]"#).await;
+    find(&app, r#"#sold[data-left="0"]"#).await;
+    find(&app, r#"#catalog .card .stock[data-stock="0"]"#).await;
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let state = Sandbox::state(port);
+        let woo = state["woocommerce"]["products"].as_array().and_then(|p| {
+            p.iter()
+                .find(|p| p["name"].as_str().is_some_and(|n| n.contains("Taznakht")))
+                .cloned()
+        });
+        let etsy = state["etsy"]["listings"].as_array().and_then(|l| {
+            l.iter()
+                .find(|l| l["title"].as_str().is_some_and(|n| n.contains("Taznakht")))
+                .cloned()
+        });
+        let (woo, etsy) = (woo.unwrap_or_default(), etsy.unwrap_or_default());
+        if woo["status"] != "publish" && etsy["state"] == "sold_out" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the rug should be sold out on Etsy and off WooCommerce: {etsy} {woo}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Start again: the twelve samples, the rug back in stock; then leave.
+    click(&app, "#demo-reset").await;
+    click(&app, &pick_fatima).await;
+    wait_for_texts(&app, "#catalog .card", |t| t.len() == 12).await;
+    assert_eq!(
+        find_all_now(&app, r#"#catalog .card .stock[data-stock="0"]"#).await,
+        0
+    );
+    click(&app, "#demo-leave").await;
+    find(&app, "#welcome-start").await;
+    assert_eq!(find_all_now(&app, "#demo-bar").await, 0);
+    app.close().await.expect("closing the app");
 }

@@ -253,3 +253,31 @@ listing-title-textiles = نسيج مغربي منسوج يدويا
 listing-title-stone = حجر مغربي منحوت يدويا
 listing-title-argan = أركان مغربي من التعاونية
 listing-title-other = صناعة تقليدية مغربية
+
+## العرض التجريبي للمكوّن
+demo-start = جرّب العرض التجريبي
+demo-starting = جارٍ تحضير العرض…
+demo-badge = عرض تجريبي
+demo-network = الشبكة
+demo-offline = بلا شبكة
+demo-slow2g = شبكة بطيئة 2G
+demo-online = متصل
+demo-open-shop = افتح المتجر
+demo-sale = محاكاة بيع
+demo-sale-pick = أي قطعة يشتري الزبون؟
+demo-reset = ابدأ من جديد
+demo-leave = الخروج من العرض
+error-not_live = هذه القطعة ليست معروضة للبيع بعد (أو نفدت): انتظر حتى تتم المزامنة.
+
+## المبيعات
+sold-title = تم البيع!
+sold-what = { $quantity } × { $title } على { $marketplace }
+stock-left = { $count ->
+    [0] نفد
+    [zero] نفد
+    [one] بقيت قطعة واحدة
+    [two] بقيت قطعتان
+    [few] بقيت { $count } قطع
+    [many] بقيت { $count } قطعة
+   *[other] بقيت { $count } قطعة
+}

@@ -225,3 +225,27 @@ listing-title-textiles = Handwoven Moroccan textile
 listing-title-stone = Hand-carved Moroccan stone
 listing-title-argan = Moroccan argan, from the cooperative
 listing-title-other = Moroccan handicraft
+
+## The trainer's demo
+demo-start = Try the demo
+demo-starting = Preparing the demo…
+demo-badge = Demo
+demo-network = Network
+demo-offline = No network
+demo-slow2g = Slow 2G
+demo-online = Online
+demo-open-shop = Open the shop
+demo-sale = Simulate a sale
+demo-sale-pick = Which piece does the buyer buy?
+demo-reset = Start again
+demo-leave = Leave the demo
+error-not_live = This piece is not for sale online yet (or is sold out): let it sync first.
+
+## Sales
+sold-title = Sold!
+sold-what = { $quantity } × { $title } on { $marketplace }
+stock-left = { $count ->
+    [0] Sold out
+    [one] 1 left
+   *[other] { $count } left
+}

@@ -225,3 +225,27 @@ listing-title-textiles = Textile marocain tissé main
 listing-title-stone = Pierre marocaine sculptée à la main
 listing-title-argan = Argan du Maroc, de la coopérative
 listing-title-other = Artisanat marocain
+
+## La démonstration du formateur
+demo-start = Essayer la démo
+demo-starting = Préparation de la démo…
+demo-badge = Démo
+demo-network = Réseau
+demo-offline = Pas de réseau
+demo-slow2g = 2G lente
+demo-online = En ligne
+demo-open-shop = Ouvrir la boutique
+demo-sale = Simuler une vente
+demo-sale-pick = Quelle pièce l'acheteur achète-t-il ?
+demo-reset = Recommencer
+demo-leave = Quitter la démo
+error-not_live = Cette pièce n'est pas encore en vente en ligne (ou elle est épuisée) : laissez-la se synchroniser.
+
+## Ventes
+sold-title = Vendu !
+sold-what = { $quantity } × { $title } sur { $marketplace }
+stock-left = { $count ->
+    [0] Épuisé
+    [one] Il en reste 1
+   *[other] Il en reste { $count }
+}

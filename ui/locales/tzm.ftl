@@ -225,3 +225,27 @@ listing-title-textiles = ⴰⵥⵟⵟⴰ ⵏ ⵍⵎⵖⵔⵉⴱ, ⵙ ⵓⴼⵓ�
 listing-title-stone = ⴰⵥⵔⵓ ⵏ ⵍⵎⵖⵔⵉⴱ, ⵙ ⵓⴼⵓⵙ
 listing-title-argan = ⴰⵔⴳⴰⵏ ⵏ ⵍⵎⵖⵔⵉⴱ, ⵙⴳ ⵜⵎⵢⴰⵡⴰⵙⵜ
 listing-title-other = ⵜⴰⵥⵓⵕⵉ ⵏ ⵍⵎⵖⵔⵉⴱ
+
+## ⴰⵙⴽⴰⵏ ⵏ ⵓⵎⵙⵍⵎⴷ
+demo-start = ⴰⵔⵎ ⴰⵙⴽⴰⵏ
+demo-starting = ⴰⵙⴽⴰⵏ ⵉⵜⵜⵓⵙⵡⵊⴰⴷ…
+demo-badge = ⴰⵙⴽⴰⵏ
+demo-network = ⴰⵥⵟⵟⴰ
+demo-offline = ⵓⵔ ⵍⵍⵉⵏ ⵓⵥⵟⵟⴰ
+demo-slow2g = ⴰⵥⵟⵟⴰ ⵉⵏⵣⵣⵉ 2G
+demo-online = ⵉⵇⵇⵏ
+demo-open-shop = ⵕⵥⵎ ⵜⴰⵃⴰⵏⵓⵜ
+demo-sale = ⵙⴽⵔ ⴰⵣⵏⵣⵉ
+demo-sale-pick = ⵜⴰⵥⵓⵕⵉ ⵎⴰⵏⵉ ⵉⵙⵖⴰ ⵓⵎⵙⴰⵖ?
+demo-reset = ⴰⵍⵙ ⵙⴳ ⵓⵣⵡⵡⴰⵔ
+demo-leave = ⴼⴼⵖ ⵙⴳ ⵓⵙⴽⴰⵏ
+error-not_live = ⵜⴰⵥⵓⵕⵉ ⴰⴷ ⵓⵔ ⵜⵍⵍⵉ ⵖ ⵓⵣⵏⵣⵉ ⴰⵙⵍⴽⵉⵏ (ⵏⵖ ⵜⴼⵓⴽⴰ): ⴰⵔⴰⵊⵓ ⴰⵔ ⴷ ⵜⵎⵙⴰⵙⴰ.
+
+## ⵉⵣⵏⵣⵉⵢⵏ
+sold-title = ⵉⵜⵜⵓⵣⵏⵣⴰ!
+sold-what = { $quantity } × { $title } ⵖ { $marketplace }
+stock-left = { $count ->
+    [0] ⵉⴼⵓⴽⴰ
+    [one] ⵉⵇⵇⵉⵎ 1
+   *[other] ⵇⵇⵉⵎⵏ { $count }
+}

@@ -394,6 +394,86 @@ pub struct SyncState {
     pub activity: Activity,
     pub lanes: Vec<LaneView>,
     pub queue: Vec<QueueItem>,
+    pub sales: Vec<SaleView>,
+}
+
+/// A sale pulled back from a marketplace.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SaleView {
+    pub product: ProductId,
+    pub titles: BTreeMap<Lang, String>,
+    pub cover: Option<PhotoHash>,
+    pub marketplace_name: String,
+    pub quantity: u32,
+    pub left: u32,
+    pub at: Timestamp,
+}
+
+/// The trainer's network switch in a demo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    Offline,
+    Slow2g,
+    Online,
+}
+
+impl Connectivity {
+    pub const ALL: [Connectivity; 3] = [
+        Connectivity::Offline,
+        Connectivity::Slow2g,
+        Connectivity::Online,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Connectivity::Offline => "offline",
+            Connectivity::Slow2g => "slow2g",
+            Connectivity::Online => "online",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub struct DemoView {
+    pub connectivity: Connectivity,
+}
+
+/// Opens a fresh demo in place of the artisan's catalog (which is left untouched).
+pub async fn demo_start() -> Result<DemoView, Failure> {
+    call("demo_start", &Nothing {}).await
+}
+
+pub async fn demo_reset() -> Result<DemoView, Failure> {
+    call("demo_reset", &Nothing {}).await
+}
+
+pub async fn demo_leave() -> Result<(), Failure> {
+    call("demo_leave", &Nothing {}).await
+}
+
+pub async fn demo_state() -> Result<Option<DemoView>, Failure> {
+    call("demo_state", &Nothing {}).await
+}
+
+pub async fn demo_network(connectivity: Connectivity) -> Result<DemoView, Failure> {
+    #[derive(Serialize)]
+    struct Args {
+        connectivity: Connectivity,
+    }
+    call("demo_network", &Args { connectivity }).await
+}
+
+pub async fn demo_open_shop() -> Result<(), Failure> {
+    call("demo_open_shop", &Nothing {}).await
+}
+
+pub async fn demo_sale(product: ProductId) -> Result<(), Failure> {
+    #[derive(Serialize)]
+    struct Args {
+        product: ProductId,
+    }
+    call("demo_sale", &Args { product }).await
 }
 
 pub async fn sync_state() -> Result<SyncState, Failure> {

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, LaneStatus};
 use crate::editor::ProductEditor;
-use crate::i18n::{self, t};
+use crate::i18n::{self, t, t_with};
 use crate::icons::{self, Icon};
 use crate::people::Avatar;
 use crate::sync::Indicator;
@@ -219,6 +219,7 @@ fn Card(entry: CatalogEntry) -> impl IntoView {
         <span class="title" dir="auto">{move || title_of(&titles).unwrap_or_else(|| t(&format!("category-{}", f.category.slug())))}</span>
         <span class="price">{move || i18n::price(f.price)}</span>
         <span class="maker" dir="auto"><Icon path=icons::PERSON class="small" />{entry.maker_name.clone()}</span>
+        <span class="stock" data-stock=f.quantity>{move || t_with("stock-left", [("count", (f.quantity as usize).into())])}</span>
         <span class=format!("status status-{}", status.slug())>{move || t(&format!("status-{}", status.slug()))}</span>
     }
 }

@@ -70,3 +70,6 @@ pub fn category(c: Category) -> &'static str {
         Category::Other => STAR,
     }
 }
+pub const PLAY: &str = "M7 4l13 8-13 8z";
+pub const EXIT: &str = "M10 5H5v14h5M14 8l4 4-4 4M19 12H9";
+pub const BAG: &str = "M5 8h14l-1 12H6zM9 8V6a3 3 0 016 0v2";

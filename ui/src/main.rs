@@ -5,6 +5,7 @@
 
 mod api;
 mod catalog;
+mod demo;
 mod editor;
 mod i18n;
 mod icons;
@@ -39,6 +40,8 @@ pub struct Shell {
     pub desk: RwSignal<Option<Desk>>,
     pub sync: RwSignal<SyncState>,
     pub screen: RwSignal<Screen>,
+    /// A trainer's demo runs in place of the artisan's catalog.
+    pub demo: RwSignal<Option<api::DemoView>>,
 }
 
 impl Shell {
@@ -49,7 +52,8 @@ impl Shell {
     /// Takes what the engine says of the workshop, and speaks the working artisan's
     /// language.
     pub fn set_desk(self, desk: Desk) {
-        i18n::set_lang(desk.lang.unwrap_or_else(guess_lang));
+        // A catalog that has no language yet (a new demo) keeps the one spoken now.
+        i18n::set_lang(desk.lang.unwrap_or_else(|| i18n::lang().get_untracked()));
         self.desk.set(Some(desk));
     }
 
@@ -82,6 +86,7 @@ fn App() -> impl IntoView {
         desk: RwSignal::new(None),
         sync: RwSignal::new(SyncState::default()),
         screen: RwSignal::new(Screen::Catalog),
+        demo: RwSignal::new(None),
     };
     provide_context(shell);
     let fatal = RwSignal::new(None::<String>);
@@ -90,6 +95,9 @@ fn App() -> impl IntoView {
         match api::workshop().await {
             Ok(desk) => shell.set_desk(desk),
             Err(e) => return fatal.set(Some(e.words())),
+        }
+        if let Ok(demo) = api::demo_state().await {
+            shell.demo.set(demo);
         }
         shell.refresh_sync();
         // The engine pushes what sync does; the queue is read again when a round ends.
@@ -115,7 +123,7 @@ fn App() -> impl IntoView {
             d.as_ref()
                 .map(|d| (d.artisans.is_empty(), d.working().is_some()))
         });
-        match stage {
+        let screen = match stage {
             None => view! { <main class="loading" aria-busy="true"></main> }.into_any(),
             Some((true, _)) => view! { <people::Welcome /> }.into_any(),
             Some((false, false)) => view! { <people::WhoIsWorking /> }.into_any(),
@@ -124,6 +132,14 @@ fn App() -> impl IntoView {
                 Screen::Queue => view! { <sync::Queue /> }.into_any(),
                 Screen::Workshop => view! { <people::WorkshopScreen /> }.into_any(),
             },
+        };
+        view! {
+            <Show when=move || shell.demo.with(Option::is_some)>
+                <demo::DemoBar />
+            </Show>
+            {screen}
+            <demo::SoldNotice />
         }
+        .into_any()
     }
 }

@@ -130,6 +130,7 @@ pub fn Welcome() -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button id="welcome-start" class="primary" type="submit"><Icon path=icons::CHECK /><span>{move || t("welcome-start")}</span></button>
             </form>
+            <crate::demo::StartDemo />
         </main>
     }
 }
@@ -271,6 +272,9 @@ pub fn WorkshopScreen() -> impl IntoView {
                 </ul>
                 <Show when=leader>
                     <NewMaker on_added=move |_| {} />
+                </Show>
+                <Show when=move || shell.demo.with(Option::is_none)>
+                    <crate::demo::StartDemo />
                 </Show>
                 <button id="switch-person" class="quiet" on:click=move |_| {
                     spawn_local(async move { answer(api::leave().await) });

@@ -206,15 +206,34 @@ pub async fn sell(
     product: ProductId,
     marketplace: &MarketplaceId,
 ) -> Result<(), DemoError> {
-    let listing = catalog
+    let listing = listing_id(catalog, product, marketplace)?;
+    sell_listing(shop_url, marketplace.as_str(), listing).await
+}
+
+/// The sandbox's id for `product`'s live listing on `marketplace`.
+pub fn listing_id(
+    catalog: &Catalog,
+    product: ProductId,
+    marketplace: &MarketplaceId,
+) -> Result<i64, DemoError> {
+    catalog
         .sync_lanes()?
         .into_iter()
         .find(|l| l.key.product == product && &l.key.marketplace == marketplace)
         .and_then(|l| l.lane.confirmed)
         .filter(|c| c.published)
         .and_then(|c| c.remote_id.as_str().parse::<i64>().ok())
-        .ok_or_else(|| DemoError::NotListed(marketplace.clone()))?;
-    let market = if marketplace.as_str() == ETSY {
+        .ok_or_else(|| DemoError::NotListed(marketplace.clone()))
+}
+
+/// A buyer buys one of the listing `listing` of the demo's `marketplace` ([`ETSY`] or
+/// [`WOO`]) through the sandbox at `shop_url`.
+pub async fn sell_listing(
+    shop_url: &str,
+    marketplace: &str,
+    listing: i64,
+) -> Result<(), DemoError> {
+    let market = if marketplace == ETSY {
         "etsy"
     } else {
         "woocommerce"

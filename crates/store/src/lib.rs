@@ -25,7 +25,7 @@ pub use error::StoreError;
 pub use migrate::{LATEST_VERSION, schema};
 pub use photos::{PhotoFiles, PhotoSize};
 pub use settings::Settings;
-pub use sync::{LaneOutcome, LaneState, MarketplaceAccount};
+pub use sync::{LaneOutcome, LaneState, MarketplaceAccount, Sale};
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";

@@ -34,6 +34,16 @@ pub struct MarketplaceAccount {
     pub settings: String,
 }
 
+/// A sale pulled back from a marketplace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    pub marketplace: MarketplaceId,
+    pub product: ProductId,
+    pub quantity: u32,
+    /// When the catalog learned of it.
+    pub at: Timestamp,
+}
+
 /// One lane as the engine reads it: the planner's input and the lane's bookkeeping.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LaneState {
@@ -486,6 +496,22 @@ impl Catalog {
             "UPDATE sync_operation SET state = 'unknown' WHERE state = 'sending'",
             [],
         )?)
+    }
+
+    /// The latest sales, newest first.
+    pub fn recent_sales(&self, limit: u32) -> Result<Vec<Sale>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT marketplace_id, product_id, quantity, at FROM sale ORDER BY at DESC, sale_id DESC LIMIT ?",
+        )?;
+        let rows = statement.query_map([limit], |r| {
+            Ok(Sale {
+                marketplace: MarketplaceId::new(r.get::<_, String>(0)?),
+                product: r.get::<_, Parsed<ProductId>>(1)?.0,
+                quantity: r.get(2)?,
+                at: Timestamp(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Applies what was pulled from a marketplace and moves its cursor past it, in one
