@@ -153,6 +153,16 @@ async fn wait_for_texts(c: &Client, css: &str, want: impl Fn(&[String]) -> bool)
     }
 }
 
+/// Where screenshots meant for people go: `HANOUT_SCREENSHOTS` (`scripts/screenshots.sh`
+/// sets `docs/screenshots`), or beside the other tests' screenshots.
+fn shots_out() -> PathBuf {
+    let out = std::env::var_os("HANOUT_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(screenshots);
+    std::fs::create_dir_all(&out).expect("the screenshot folder");
+    out
+}
+
 fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
@@ -828,10 +838,7 @@ async fn the_main_screens_in_four_languages_at_two_sizes() {
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join("hanout.db");
     let leader = a_workshop_to_show(&db, data.path());
-    let out = std::env::var_os("HANOUT_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(screenshots);
-    std::fs::create_dir_all(&out).expect("the screenshot folder");
+    let out = shots_out();
     // Message names with a dash ("sync-now") are never words of their own.
     let names: Vec<String> = messages_in("en")
         .into_keys()
@@ -955,9 +962,33 @@ async fn the_trainers_script_from_offline_to_a_sale_and_back() {
     click(&app, "#sync-indicator").await;
     wait_for_texts(&app, "#queue-waiting li", |t| !t.is_empty()).await;
     let shot = app.screenshot().await.expect("a screenshot");
-    std::fs::write(screenshots().join("demo-queue-offline.png"), shot).unwrap();
+    std::fs::write(shots_out().join("demo-queue-offline.png"), shot).unwrap();
 
-    // The network comes back: the queue drains by itself.
+    // Slow 2G: the queue starts draining and the bar crawls; then the network comes back
+    // in full and the queue empties by itself.
+    click(&app, "#link-slow2g").await;
+    // The bar, once the photo's first bytes have left at EDGE pace.
+    let number = |v: Option<String>| v.and_then(|v| v.parse::<f64>().ok()).unwrap_or_default();
+    let deadline = Instant::now() + PATIENCE;
+    let (sent, total) = loop {
+        let bar = find(
+            &app,
+            r##"#sync-indicator[data-state="sending"] #sync-progress"##,
+        )
+        .await;
+        let sent = number(bar.attr("value").await.unwrap_or_default());
+        let total = number(bar.attr("max").await.unwrap_or_default());
+        if sent > 0.0 || Instant::now() > deadline {
+            break (sent, total);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        sent > 0.0 && sent < total,
+        "on 2G the photo is on its way: {sent} of {total} bytes"
+    );
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(shots_out().join("demo-queue-2g.png"), shot).unwrap();
     click(&app, "#link-online").await;
     find(&app, r##"#sync-indicator[data-state="sent"]"##).await;
     click(&app, "#back-to-catalog").await;
@@ -989,6 +1020,16 @@ async fn the_trainers_script_from_offline_to_a_sale_and_back() {
     click(&app, r#"#sale-products button[aria-label*="Taznakht"]"#).await;
     find(&app, r#"#sold[data-left="0"]"#).await;
     find(&app, r#"#catalog .card .stock[data-stock="0"]"#).await;
+    // The demo bar and the sale on a phone.
+    app.set_window_size(360, 640)
+        .await
+        .expect("a phone-sized window");
+    find(&app, "#sold").await;
+    let shot = app.screenshot().await.expect("a screenshot");
+    std::fs::write(shots_out().join("demo-sold-phone.png"), shot).unwrap();
+    app.set_window_size(1280, 800)
+        .await
+        .expect("a desktop-sized window");
     let deadline = Instant::now() + PATIENCE;
     loop {
         let state = Sandbox::state(port);

@@ -45,7 +45,8 @@ pub fn StartDemo() -> impl IntoView {
             <Icon path=icons::PLAY />
             <span>{move || if busy.get() { t("demo-starting") } else { t("demo-start") }}</span>
         </button>
-        <p class="error" role="alert">{move || error.get()}</p>
+        // Only when there is something to say: the screen's own form has its own alert.
+        {move || error.get().map(|e| view! { <p id="demo-error" class="error" role="alert">{e}</p> })}
     }
 }
 
