@@ -640,3 +640,78 @@ fn secrets_go_to_the_system_keyring_when_there_is_one() {
     let synced = h.ok(&["sync", "--once"]);
     assert!(synced.contains("0 products wait, 0 failed"), "{synced}");
 }
+
+/// `hanout demo start`, serving until it is stopped.
+struct Demo(std::process::Child);
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_demo_from_the_command_line_starts_sells_and_resets_beside_an_untouched_catalog() {
+    use std::io::BufRead;
+    let h = Hanout::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let mut demo = Demo(
+        Command::new(env!("CARGO_BIN_EXE_hanout"))
+            .arg("--db")
+            .arg(&h.db)
+            .args(["demo", "start", "--port", &port.to_string()])
+            .env("DBUS_SESSION_BUS_ADDRESS", &h.bus)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // Its words until it says it is ready: the demo's catalog is in the last of them.
+    let mut said = String::new();
+    let stdout = demo.0.stdout.take().unwrap();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("Ctrl-C") {
+            break;
+        }
+    }
+    assert!(said.contains("12 products live"), "{said}");
+    let demo_db = h.db.parent().unwrap().join("demo").join("hanout.db");
+    assert!(said.contains(&demo_db.display().to_string()), "{said}");
+
+    let sold = h.ok(&["demo", "sale", "Tapis"]);
+    assert!(
+        sold.contains("Tapis de Taznakht") && sold.contains("stock now 0"),
+        "{sold}"
+    );
+    assert!(sold.contains("woocommerce:sandbox: taken off"), "{sold}");
+    let again = h.run(&["demo", "sale", "Tapis"]);
+    assert!(
+        !again.status.success(),
+        "a sold-out piece cannot be sold twice"
+    );
+
+    h.ok(&["demo", "reset"]);
+    let status = Command::new(env!("CARGO_BIN_EXE_hanout"))
+        .arg("--db")
+        .arg(&demo_db)
+        .arg("status")
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.starts_with("0 waiting, 0 failed, 0 changes"),
+        "{status}"
+    );
+    assert_eq!(status.matches("  sent  ").count(), 24, "{status}");
+    assert!(
+        !h.db.exists(),
+        "the artisan's catalog is never made or opened by the demo"
+    );
+    drop(demo);
+}
