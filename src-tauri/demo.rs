@@ -82,8 +82,11 @@ async fn stop_syncing(sync: &SyncLoop) -> Answer<()> {
 /// Makes the demo's starting state and opens it.
 async fn prepare_and_open(app: &AppHandle, demo: &Demo, market: &DemoMarket) -> Answer<DemoView> {
     market.link().set(Connectivity::Online);
-    stop_syncing(&app.state::<SyncLoop>()).await?;
-    hanout_demo::prepare(&demo.files, &market.shop_url(), &market.link().url()).await?;
+    let sync = app.state::<SyncLoop>();
+    stop_syncing(&sync).await?;
+    let prepared =
+        hanout_demo::prepare(&demo.files, &market.shop_url(), &market.link().url()).await;
+    prepared?;
     let catalog = Catalog::open(&demo.files.catalog())?;
     open(
         app,
@@ -97,23 +100,36 @@ async fn prepare_and_open(app: &AppHandle, demo: &Demo, market: &DemoMarket) -> 
     })
 }
 
-/// "Start demo": a fresh demo, whatever the last one became.
-#[tauri::command]
-pub async fn demo_start(app: AppHandle, demo: State<'_, Demo>) -> Answer<DemoView> {
-    let mut running = demo.running.lock().await;
+/// Makes a fresh demo and opens it. Should that fail half-way (a full disk), the demo
+/// stops and the artisan's own catalog is open again, syncing as before.
+async fn fresh(app: &AppHandle, demo: &Demo, running: &mut Option<DemoMarket>) -> Answer<DemoView> {
     if running.is_none() {
         *running = Some(DemoMarket::start(0).await?);
     }
     let market = running.as_ref().ok_or_else(no_demo)?;
-    prepare_and_open(&app, &demo, market).await
+    let opened = prepare_and_open(app, demo, market).await;
+    if opened.is_err() {
+        *running = None;
+        open(app, demo.own.clone());
+    }
+    opened
+}
+
+/// "Start demo": a fresh demo, whatever the last one became.
+#[tauri::command]
+pub async fn demo_start(app: AppHandle, demo: State<'_, Demo>) -> Answer<DemoView> {
+    let mut running = demo.running.lock().await;
+    fresh(&app, &demo, &mut running).await
 }
 
 /// "Reset demo": back to the starting state in one tap.
 #[tauri::command]
 pub async fn demo_reset(app: AppHandle, demo: State<'_, Demo>) -> Answer<DemoView> {
-    let running = demo.running.lock().await;
-    let market = running.as_ref().ok_or_else(no_demo)?;
-    prepare_and_open(&app, &demo, market).await
+    let mut running = demo.running.lock().await;
+    if running.is_none() {
+        return Err(no_demo());
+    }
+    fresh(&app, &demo, &mut running).await
 }
 
 /// Leaves the demo: the artisan's own catalog comes back as it was.

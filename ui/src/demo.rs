@@ -74,7 +74,11 @@ pub fn DemoBar() -> impl IntoView {
         spawn_local(async move {
             match api::demo_reset().await {
                 Ok(demo) => opened(shell, Some(demo)),
-                Err(e) => fail(e),
+                Err(e) => {
+                    // A reset that failed leaves the artisan's own catalog open.
+                    fail(e);
+                    opened(shell, api::demo_state().await.ok().flatten());
+                }
             }
             busy.set(false);
         });
