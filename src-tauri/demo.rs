@@ -40,6 +40,14 @@ pub struct DemoView {
     connectivity: Connectivity,
 }
 
+impl DemoView {
+    fn of(market: &DemoMarket) -> DemoView {
+        DemoView {
+            connectivity: market.link().connectivity(),
+        }
+    }
+}
+
 impl From<hanout_demo::DemoError> for CommandError {
     fn from(e: hanout_demo::DemoError) -> Self {
         match e {
@@ -95,9 +103,7 @@ async fn prepare_and_open(app: &AppHandle, demo: &Demo, market: &DemoMarket) -> 
             vault: Arc::new(demo.files.vault()),
         },
     );
-    Ok(DemoView {
-        connectivity: market.link().connectivity(),
-    })
+    Ok(DemoView::of(market))
 }
 
 /// Makes a fresh demo and opens it. Should that fail half-way (a full disk), the demo
@@ -146,9 +152,7 @@ pub async fn demo_leave(app: AppHandle, demo: State<'_, Demo>) -> Answer<()> {
 /// Whether a demo runs, and how its network is.
 #[tauri::command]
 pub async fn demo_state(demo: State<'_, Demo>) -> Answer<Option<DemoView>> {
-    Ok(demo.running.lock().await.as_ref().map(|m| DemoView {
-        connectivity: m.link().connectivity(),
-    }))
+    Ok(demo.running.lock().await.as_ref().map(DemoView::of))
 }
 
 /// The trainer's network switch: the link obeys it, and the sync engine is told, as the
@@ -163,7 +167,7 @@ pub async fn demo_network(
     let market = running.as_ref().ok_or_else(no_demo)?;
     market.link().set(connectivity);
     sync.signal(Signal::Network(connectivity.network()));
-    Ok(DemoView { connectivity })
+    Ok(DemoView::of(market))
 }
 
 /// "Open the shop": the buyer's page in the system browser.

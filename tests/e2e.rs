@@ -19,6 +19,16 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Waits for a process started by a test to listen on `port` (a process getting ready,
+/// not a timed test).
+fn wait_to_listen(port: u16, what: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// A tauri-driver process whose app sessions see `HANOUT_DB`.
 struct Driver {
     child: Child,
@@ -56,14 +66,7 @@ impl Driver {
             .spawn()
             .expect("tauri-driver on PATH (scripts/setup.sh installs it)");
         let driver = Driver { child, port };
-        let deadline = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_to_listen(port, "tauri-driver");
         driver
     }
 
@@ -578,14 +581,7 @@ impl Sandbox {
             .spawn()
             .expect("hanout sandbox");
         let sandbox = Sandbox(child);
-        let deadline = Instant::now() + PATIENCE;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the sandbox did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_to_listen(port, "the sandbox");
         sandbox
     }
 

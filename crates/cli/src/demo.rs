@@ -114,16 +114,16 @@ async fn sale(files: &DemoFiles, product: Option<String>, on: &str) -> Result<()
         entry.product.fields.quantity
     );
     let lanes = status(&catalog)?.lanes;
+    let confirmed = catalog.sync_lanes()?;
     for shop in [ETSY, WOO] {
         let key = LaneKey {
             product,
             marketplace: MarketplaceId::new(shop),
         };
-        let live = catalog
-            .sync_lanes()?
-            .into_iter()
+        let live = confirmed
+            .iter()
             .find(|l| l.key == key)
-            .and_then(|l| l.lane.confirmed)
+            .and_then(|l| l.lane.confirmed.as_ref())
             .is_some_and(|c| c.published);
         let state = match lanes.iter().find(|(k, _)| k == &key).map(|(_, s)| s) {
             Some(LaneStatus::Sent) if live => "for sale",

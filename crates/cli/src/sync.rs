@@ -14,7 +14,7 @@ use hanout_engine::{
 };
 use hanout_market::Market;
 use hanout_market::accounts::{
-    EtsyKey, Settings, connect_all, forget_secrets, read_etsy_shop, store_etsy_secrets,
+    EtsyKey, Settings, connect_every, forget_secrets, read_etsy_shop, store_etsy_secrets,
     store_woo_secrets,
 };
 use hanout_market::etsy::{Etsy, EtsyShop, WhoMade, sign_in};
@@ -306,15 +306,11 @@ fn add_command(catalog: &mut Catalog, vault: &Arc<Vault>, add: AddAccount) -> Re
 /// The adapters for every account of the catalog.
 fn markets(catalog: &Catalog, vault: &Arc<Vault>) -> Result<BTreeMap<MarketplaceId, Market>> {
     let accounts = catalog.marketplaces()?;
-    let (markets, errors) = connect_all(
+    Ok(connect_every(
         accounts.iter().map(|a| (&a.id, a.settings.as_str())),
         vault,
-        Arc::new(SystemClock),
-    );
-    match errors.into_iter().next() {
-        Some(e) => Err(e.into()),
-        None => Ok(markets),
-    }
+        clock(),
+    )?)
 }
 
 /// `hanout sync`: with `once`, sends what can be sent now and says what is left;

@@ -159,23 +159,25 @@ impl Canvas {
     }
 }
 
+/// A closed shape through `points`.
 fn polygon(points: &[(f32, f32)]) -> Option<Path> {
+    through(points, true)
+}
+
+/// An open line through `points`.
+fn line(points: &[(f32, f32)]) -> Option<Path> {
+    through(points, false)
+}
+
+fn through(points: &[(f32, f32)], closed: bool) -> Option<Path> {
     let mut pb = PathBuilder::new();
     let (first, rest) = points.split_first()?;
     pb.move_to(first.0, first.1);
     for p in rest {
         pb.line_to(p.0, p.1);
     }
-    pb.close();
-    pb.finish()
-}
-
-fn line(points: &[(f32, f32)]) -> Option<Path> {
-    let mut pb = PathBuilder::new();
-    let (first, rest) = points.split_first()?;
-    pb.move_to(first.0, first.1);
-    for p in rest {
-        pb.line_to(p.0, p.1);
+    if closed {
+        pb.close();
     }
     pb.finish()
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use hanout_domain::{DataSaver, ProductId};
 use hanout_engine::{Engine, EngineError, os_random};
-use hanout_market::accounts::{ConnectError, SignInError, connect_all};
+use hanout_market::accounts::{ConnectError, SignInError, connect_every};
 use hanout_market::vault::{Vault, VaultError};
 use hanout_store::{Catalog, StoreError, SystemClock};
 use hanout_sync::MarketplaceId;
@@ -141,18 +141,22 @@ impl DemoMarket {
 /// to both shops. `shop_url` reaches the sandbox directly.
 pub async fn prepare(files: &DemoFiles, shop_url: &str, market_url: &str) -> Result<(), DemoError> {
     sandbox_call(shop_url, "/sandbox/reset", None).await?;
-    files.remove()?;
-    std::fs::create_dir_all(files.dir())?;
-    let mut catalog = Catalog::open(&files.catalog())?;
-    let products = samples::seed(&mut catalog)?;
-    // 2G is part of the story: the demo's queue drains on any network.
-    catalog.set_data_saver(DataSaver::AnyNetwork)?;
+    // Drawing and processing twelve pictures takes seconds of CPU: not on an async worker.
+    let fresh = files.clone();
+    let (mut catalog, seeded) = tokio::task::spawn_blocking(move || {
+        fresh.remove()?;
+        std::fs::create_dir_all(fresh.dir())?;
+        let mut catalog = Catalog::open(&fresh.catalog())?;
+        let seeded = samples::seed(&mut catalog)?;
+        // 2G is part of the story: the demo's queue drains on any network.
+        catalog.set_data_saver(DataSaver::AnyNetwork)?;
+        Ok::<_, DemoError>((catalog, seeded))
+    })
+    .await
+    .map_err(|e| DemoError::Files(std::io::Error::other(e)))??;
     let vault = Arc::new(files.vault());
-    let coop = catalog.cooperatives()?.into_iter().map(|c| c.id).next();
-    if let Some(coop) = coop {
-        connect_sandbox(&mut catalog, &vault, coop, market_url).await?;
-    }
-    for product in &products {
+    connect_sandbox(&mut catalog, &vault, seeded.cooperative, market_url).await?;
+    for product in &seeded.products {
         for marketplace in [ETSY, WOO] {
             catalog.set_listing(*product, &MarketplaceId::new(marketplace), true, true)?;
         }
@@ -164,14 +168,11 @@ pub async fn prepare(files: &DemoFiles, shop_url: &str, market_url: &str) -> Res
 pub async fn send_all(catalog: Catalog, vault: &Arc<Vault>) -> Result<(), DemoError> {
     let catalog = Mutex::new(catalog);
     let accounts = lock(&catalog).marketplaces()?;
-    let (markets, broken) = connect_all(
+    let markets = connect_every(
         accounts.iter().map(|a| (&a.id, a.settings.as_str())),
         vault,
         Arc::new(SystemClock),
-    );
-    if let Some(e) = broken.into_iter().next() {
-        return Err(e.into());
-    }
+    )?;
     let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), os_random())?;
     engine.send_all(&catalog, Duration::from_secs(10)).await?;
     Ok(())

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use hanout_domain::{ArtisanForm, Category, CooperativeForm, Lang, ProductForm, ProductId};
+use hanout_domain::{
+    ArtisanForm, Category, CooperativeForm, CooperativeId, Lang, ProductForm, ProductId,
+};
 use hanout_media::{Options, process};
 use hanout_store::Catalog;
 
@@ -131,9 +133,16 @@ pub const SAMPLES: [Sample; 12] = [
     },
 ];
 
+/// What [`seed`] made.
+pub struct Seeded {
+    pub cooperative: CooperativeId,
+    /// In the order of [`SAMPLES`].
+    pub products: Vec<ProductId>,
+}
+
 /// Fills an empty catalog with the sample cooperative, its artisans and its products,
-/// each ready to sell. Returns the products, in the order of [`SAMPLES`].
-pub fn seed(catalog: &mut Catalog) -> Result<Vec<ProductId>, DemoError> {
+/// each ready to sell.
+pub fn seed(catalog: &mut Catalog) -> Result<Seeded, DemoError> {
     let coop = catalog.add_cooperative(&CooperativeForm {
         name: COOPERATIVE.into(),
     })?;
@@ -166,5 +175,8 @@ pub fn seed(catalog: &mut Catalog) -> Result<Vec<ProductId>, DemoError> {
         catalog.add_photo(entry.product.id, &processed, &picture, sample.titles[0])?;
         products.push(entry.product.id);
     }
-    Ok(products)
+    Ok(Seeded {
+        cooperative: coop.id,
+        products,
+    })
 }

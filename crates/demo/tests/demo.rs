@@ -30,6 +30,24 @@ fn live(state: &Value) -> (usize, usize) {
     )
 }
 
+/// The WooCommerce product whose name holds `title` (JSON null if there is none).
+fn woo_product(state: &Value, title: &str) -> Value {
+    state["woocommerce"]["products"]
+        .as_array()
+        .and_then(|p| {
+            p.iter()
+                .find(|p| p["name"].as_str().is_some_and(|n| n.contains(title)))
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// One "sync once" of the demo's catalog, as `hanout demo sale` runs it.
+async fn sync(files: &DemoFiles) -> Result<(), hanout_demo::DemoError> {
+    let catalog = Catalog::open(&files.catalog()).expect("the demo's catalog");
+    hanout_demo::send_all(catalog, &Arc::new(files.vault())).await
+}
+
 fn lane(catalog: &Catalog, key: &LaneKey) -> Option<LaneStatus> {
     status(catalog)
         .expect("status")
@@ -74,12 +92,7 @@ async fn the_demo_starts_with_every_sample_live_on_both_shops_and_reset_starts_i
         .await
         .expect("a buyer buys the rug");
     drop(catalog);
-    hanout_demo::send_all(
-        Catalog::open(&files.catalog()).expect("catalog"),
-        &Arc::new(files.vault()),
-    )
-    .await
-    .expect("sync");
+    sync(&files).await.expect("sync");
     assert_eq!(
         live(&sandbox_state(&market).await),
         (SAMPLES.len() - 1, SAMPLES.len() - 1)
@@ -124,12 +137,7 @@ async fn a_sale_lowers_the_stock_and_takes_a_sold_out_piece_off_the_other_shop()
         .fields
         .quantity;
     drop(catalog);
-    hanout_demo::send_all(
-        Catalog::open(&files.catalog()).expect("catalog"),
-        &Arc::new(files.vault()),
-    )
-    .await
-    .expect("sync");
+    sync(&files).await.expect("sync");
 
     let catalog = Catalog::open(&files.catalog()).expect("catalog");
     assert_eq!(
@@ -151,16 +159,7 @@ async fn a_sale_lowers_the_stock_and_takes_a_sold_out_piece_off_the_other_shop()
         0
     );
     let state = sandbox_state(&market).await;
-    let woo = |title: &str| {
-        state["woocommerce"]["products"]
-            .as_array()
-            .and_then(|p| {
-                p.iter()
-                    .find(|p| p["name"].as_str().is_some_and(|n| n.contains(title)))
-            })
-            .cloned()
-            .unwrap_or_default()
-    };
+    let woo = |title: &str| woo_product(&state, title);
     assert_eq!(
         woo("Tajine")["stock_quantity"],
         before - 1,
@@ -190,8 +189,7 @@ async fn offline_the_change_waits_and_when_the_network_comes_back_it_goes() {
         .update_product(basket, &form)
         .expect("the new price is saved offline");
     drop(catalog);
-    let vault = Arc::new(files.vault());
-    hanout_demo::send_all(Catalog::open(&files.catalog()).expect("catalog"), &vault)
+    sync(&files)
         .await
         .expect("sync offline reports nothing broken");
     let key = LaneKey {
@@ -207,18 +205,12 @@ async fn offline_the_change_waits_and_when_the_network_comes_back_it_goes() {
     drop(catalog);
 
     market.link().set(Connectivity::Online);
-    hanout_demo::send_all(Catalog::open(&files.catalog()).expect("catalog"), &vault)
-        .await
-        .expect("sync");
+    sync(&files).await.expect("sync");
     let catalog = Catalog::open(&files.catalog()).expect("catalog");
     assert_eq!(lane(&catalog, &key), Some(LaneStatus::Sent));
     let state = sandbox_state(&market).await;
-    let price = state["woocommerce"]["products"]
-        .as_array()
-        .and_then(|p| {
-            p.iter()
-                .find(|p| p["name"].as_str().is_some_and(|n| n.contains("Panier")))
-        })
-        .map(|p| p["regular_price"].clone());
-    assert_eq!(price, Some(Value::from("99.00")));
+    assert_eq!(
+        woo_product(&state, "Panier")["regular_price"],
+        Value::from("99.00")
+    );
 }

@@ -119,6 +119,20 @@ pub fn connect_all<'a>(
     (markets, errors)
 }
 
+/// The adapters for `accounts`, or the first that cannot be connected: for a one-off
+/// sync that should say so rather than leave an account out.
+pub fn connect_every<'a>(
+    accounts: impl IntoIterator<Item = (&'a MarketplaceId, &'a str)>,
+    vault: &Arc<Vault>,
+    clock: Arc<dyn Clock>,
+) -> Result<BTreeMap<MarketplaceId, Market>, ConnectError> {
+    let (markets, errors) = connect_all(accounts, vault, clock);
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(markets),
+    }
+}
+
 fn to_json(value: &impl Serialize) -> String {
     // Plain structs of strings and numbers: serialising them cannot fail.
     serde_json::to_string(value).unwrap_or_default()
