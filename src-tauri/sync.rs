@@ -199,7 +199,13 @@ fn run(
             message: e.to_string(),
         });
     }
-    let engine = Engine::new(catalog, markets, Box::new(SystemClock), os_random())
+    let engine = Engine::new(
+        catalog,
+        "the Hanout app",
+        markets,
+        Box::new(SystemClock),
+        os_random(),
+    )
         .map_err(|e| e.to_string())?;
     // A desktop has no metered network to spare; a probe tells whether the way is open.
     let syncer = Syncer::new(
@@ -278,7 +284,7 @@ pub async fn sync_state(
             .collect();
         let mut queue = Vec::new();
         for (key, lane) in &s.lanes {
-            if *lane == LaneStatus::Sent {
+            if matches!(lane, LaneStatus::Sent | LaneStatus::SoldOut) {
                 continue;
             }
             let product = c.product(key.product)?.product;

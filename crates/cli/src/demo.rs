@@ -127,7 +127,7 @@ async fn sale(files: &DemoFiles, product: Option<String>, on: &str) -> Result<()
             .is_some_and(|c| c.published);
         let state = match lanes.iter().find(|(k, _)| k == &key).map(|(_, s)| s) {
             Some(LaneStatus::Sent) if live => "for sale",
-            Some(LaneStatus::Sent) => "taken off (sold out)",
+            Some(LaneStatus::Sent | LaneStatus::SoldOut) => "taken off (sold out)",
             Some(_) => "waiting to sync",
             None => "not there",
         };

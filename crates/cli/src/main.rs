@@ -62,8 +62,12 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
-    /// What waits to be sent, what failed and why, per product and marketplace
+    /// What waits to be sent, what failed and why, per product and marketplace; and every
+    /// piece sold more times than there was
     Status,
+    /// Sales pulled from the marketplaces
+    #[command(subcommand)]
+    Sale(SaleCommand),
     /// A local marketplace (Etsy and WooCommerce alike) with a buyer's page, for demos
     /// and tests: `hanout sandbox --port 8089 --faults "drop=0.1,seed=7"`
     Sandbox(hanout_sandbox::cli::SandboxArgs),
@@ -78,6 +82,18 @@ enum Command {
     Settings {
         #[command(subcommand)]
         change: Option<SettingCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SaleCommand {
+    /// An oversell is dealt with (a buyer refunded, a piece made): `hanout status` no
+    /// longer shows it
+    Settle {
+        /// The marketplace it sold on, as `hanout status` names it
+        marketplace: String,
+        /// The order line, as `hanout status` names it
+        line: String,
     },
 }
 
@@ -302,6 +318,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { once } => sync::sync(catalog, &path, once),
         Command::Account(command) => sync::account(&mut catalog, &path, command, out),
         Command::Status => sync::show_status(&catalog, out),
+        Command::Sale(SaleCommand::Settle { marketplace, line }) => {
+            catalog.settle_oversell(&MarketplaceId::new(marketplace), &line)?;
+            Ok(())
+        }
         Command::Settings { change } => {
             let settings = match change {
                 Some(SettingCommand::KeepOriginals { value }) => {

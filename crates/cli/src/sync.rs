@@ -20,7 +20,7 @@ use hanout_market::accounts::{
 use hanout_market::etsy::{Etsy, EtsyShop, WhoMade, sign_in};
 use hanout_market::vault::Vault;
 use hanout_market::woo::{WooCredentials, WooShop};
-use hanout_store::{Catalog, SystemClock};
+use hanout_store::{Catalog, SoldLine, SystemClock};
 use hanout_sync::MarketplaceId;
 
 use crate::{Output, only};
@@ -329,8 +329,19 @@ pub fn sync(catalog: Catalog, db: &Path, once: bool) -> Result<()> {
         bail!("no marketplace account yet: `hanout account add ...`");
     }
     let runtime = runtime()?;
-    let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), os_random())?;
+    let mut engine = Engine::new(
+        &catalog,
+        "hanout sync",
+        markets,
+        Box::new(SystemClock),
+        os_random(),
+    )?;
     if once {
+        // Asked for by a person, as "send now" in the window: backoffs and pauses end.
+        catalog
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .sync_now()?;
         // Waits of up to a minute are waited out; longer ones are left to a later sync,
         // and the summary says what waits.
         let sent =
@@ -409,12 +420,47 @@ pub fn show_status(catalog: &Catalog, out: Output) -> Result<()> {
                 LaneStatus::Checking => "checking".to_owned(),
                 LaneStatus::Failed { reason } => format!("failed: {reason}"),
                 LaneStatus::NeedsSignIn => "sign in again".to_owned(),
+                LaneStatus::SoldOut => "off: sold out".to_owned(),
             };
             writeln!(
                 w,
                 "{}  {:<22} {what}  {title}",
                 key.product,
                 key.marketplace.as_str()
+            )?;
+        }
+        for (market, until) in &s.paused {
+            writeln!(
+                w,
+                "{market} asked for a pause until {} ms since 1970; `hanout sync --once` sends anyway",
+                until.millis()
+            )?;
+        }
+        for o in &s.oversells {
+            let who = |line: &SoldLine| {
+                format!(
+                    "{} on {} (order {})",
+                    line.buyer.as_deref().unwrap_or("a buyer"),
+                    line.marketplace,
+                    line.order.as_deref().unwrap_or(&line.line)
+                )
+            };
+            let others: Vec<String> = o.holders.iter().map(who).collect();
+            writeln!(
+                w,
+                "OVERSOLD {}: {} more sold than there was, to {}; the piece went to {}. \
+                 Contact a buyer to cancel and refund, or make the piece, then \
+                 `hanout sale settle {} {}`",
+                o.product,
+                o.missing,
+                who(&o.line),
+                if others.is_empty() {
+                    "nobody else".to_owned()
+                } else {
+                    others.join(", ")
+                },
+                o.line.marketplace,
+                o.line.line
             )?;
         }
         Ok(())

@@ -173,7 +173,13 @@ pub async fn send_all(catalog: Catalog, vault: &Arc<Vault>) -> Result<(), DemoEr
         vault,
         Arc::new(SystemClock),
     )?;
-    let mut engine = Engine::new(&catalog, markets, Box::new(SystemClock), os_random())?;
+    let mut engine = Engine::new(
+        &catalog,
+        "the demo",
+        markets,
+        Box::new(SystemClock),
+        os_random(),
+    )?;
     engine.send_all(&catalog, Duration::from_secs(10)).await?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use hanout_domain::{Clock, OperationId, Timestamp};
-use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError};
+use hanout_store::{Catalog, LaneOutcome, LaneState, PhotoSize, StoreError, SyncLock};
 use hanout_sync::{
     Backoff, Done, Failure, LookUp, Marketplace, MarketplaceId, Operation, Reconciled, Reply,
     Request, batchable, classify, confirm, reconcile,
@@ -90,6 +90,21 @@ pub struct Progress {
 /// Told of progress as a round goes, photo bytes included.
 pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
 
+/// How recent a pull of a marketplace must be for its stock to be written. Stock goes out
+/// as an absolute number planned from the catalog: written over a sale the catalog has
+/// not pulled yet, it would put the sold piece back on sale. So a stock write follows a
+/// pull of its marketplace by at most this long; a sale in that gap is caught as an
+/// oversell when it is pulled.
+pub const FRESH_PULL: Duration = Duration::from_secs(30);
+
+/// Pages one pull reads at most: a shop with years of orders, or one whose orders keep
+/// moving, cannot hold the round (or a 2G phone's data) hostage. The rest comes next time.
+pub const PULL_PAGES: usize = 20;
+
+/// The longest a marketplace's `Retry-After` holds it: a broken or hostile answer
+/// (`Retry-After: 31536000`) must not silence a shop for a year. "Send now" clears it.
+pub const LONGEST_PAUSE: Duration = Duration::from_secs(60 * 60);
+
 /// The sync executor for one catalog and the cooperative's marketplaces.
 pub struct Engine<M> {
     markets: BTreeMap<MarketplaceId, M>,
@@ -99,9 +114,14 @@ pub struct Engine<M> {
     backoff: Backoff,
     /// How often sales are pulled while the engine runs.
     pull_every: Duration,
+    /// When each marketplace was last pulled to its end, for `pull_every`.
     last_pull: BTreeMap<MarketplaceId, Timestamp>,
+    /// When each marketplace was last read from at all, for [`FRESH_PULL`].
+    pulled_at: BTreeMap<MarketplaceId, Timestamp>,
     hook: Option<Hook>,
     progress: Option<ProgressSink>,
+    /// Held while the engine lives: no other engine sends this catalog's changes.
+    _sync_lock: SyncLock,
 }
 
 /// Randomness for backoff jitter from the operating system's seed: a fresh `RandomState`
@@ -129,16 +149,20 @@ pub(crate) fn later(now: Timestamp, wait: Duration) -> Timestamp {
 }
 
 impl<M: Marketplace> Engine<M> {
-    /// Starts an engine on `catalog`, first settling what a previous run left: a request
-    /// recorded as sending may or may not have left.
+    /// Starts an engine on `catalog` for `holder` (who syncs, as a person would name it:
+    /// "the Hanout app"), refused while another engine syncs it. Then settles what a
+    /// previous run left: a request recorded as sending may or may not have left.
     pub fn new(
         catalog: &Mutex<Catalog>,
+        holder: &str,
         markets: BTreeMap<MarketplaceId, M>,
         clock: Box<dyn Clock + Send>,
         random: Box<dyn FnMut() -> u64 + Send>,
     ) -> Result<Self, EngineError> {
+        let sync_lock = lock(catalog).lock_sync(holder)?;
         lock(catalog).recover_operations()?;
         Ok(Engine {
+            _sync_lock: sync_lock,
             budgets: markets
                 .keys()
                 .map(|id| (id.clone(), Budget::default()))
@@ -149,6 +173,7 @@ impl<M: Marketplace> Engine<M> {
             backoff: Backoff::default(),
             pull_every: Duration::from_secs(5 * 60),
             last_pull: BTreeMap::new(),
+            pulled_at: BTreeMap::new(),
             hook: None,
             progress: None,
         })
@@ -265,7 +290,25 @@ impl<M: Marketplace> Engine<M> {
                 self.pull(catalog, market, &mut round).await?;
             }
         }
-        let lanes = lock(catalog).sync_lanes()?;
+        let mut lanes = lock(catalog).sync_lanes()?;
+        let stale: BTreeSet<MarketplaceId> = lanes
+            .iter()
+            .filter(|lane| {
+                lane.failure.is_none()
+                    && open.contains(&lane.key.marketplace)
+                    && lane.next_attempt <= now
+                    && writes_stock(&lane.plan())
+                    && !self.fresh(&lane.key.marketplace)
+            })
+            .map(|lane| lane.key.marketplace.clone())
+            .collect();
+        if !stale.is_empty() {
+            for market in &stale {
+                self.pull(catalog, market, &mut round).await?;
+            }
+            // The sales just pulled changed the stock to write.
+            lanes = lock(catalog).sync_lanes()?;
+        }
         let mut claimed: BTreeMap<MarketplaceId, BTreeSet<_>> = BTreeMap::new();
         for lane in &lanes {
             if let Some(c) = &lane.lane.confirmed {
@@ -454,14 +497,22 @@ impl<M: Marketplace> Engine<M> {
         })
     }
 
-    /// Pulls every page of sales and website changes from `market` and applies them.
+    /// Whether `market` was read from recently enough for its stock to be written.
+    fn fresh(&self, market: &MarketplaceId) -> bool {
+        self.pulled_at
+            .get(market)
+            .is_some_and(|at| later(*at, FRESH_PULL) > self.clock.now())
+    }
+
+    /// Pulls the pages of order lines and website changes from `market` (at most
+    /// [`PULL_PAGES`]) and applies them.
     async fn pull(
         &mut self,
         catalog: &Mutex<Catalog>,
         market: &MarketplaceId,
         round: &mut Round,
     ) -> Result<(), EngineError> {
-        loop {
+        for _ in 0..PULL_PAGES {
             if !self.may_send(market, round)? {
                 // Over budget: the pull is still due, as soon as the budget allows.
                 if !round.unreachable.contains(market)
@@ -481,6 +532,7 @@ impl<M: Marketplace> Engine<M> {
             match answer {
                 Ok(changes) => {
                     lock(catalog).apply_remote_changes(market, &changes)?;
+                    self.pulled_at.insert(market.clone(), now);
                     if !changes.more {
                         self.last_pull.insert(market.clone(), now);
                         return Ok(());
@@ -499,6 +551,7 @@ impl<M: Marketplace> Engine<M> {
                 }
             }
         }
+        Ok(())
     }
 
     /// Notes what a failed reply says about the whole marketplace.
@@ -525,7 +578,8 @@ impl<M: Marketplace> Engine<M> {
                         0,
                         (self.random)(),
                     )
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .min(LONGEST_PAUSE);
                 let until = later(self.clock.now(), wait);
                 lock(catalog).pause_marketplace(market, until)?;
                 round.unreachable.insert(market.clone());
@@ -554,6 +608,19 @@ impl<M: Marketplace> Engine<M> {
             let Some(op) = lane.plan().into_iter().next() else {
                 return Ok(());
             };
+            if writes_stock(std::slice::from_ref(&op)) && !self.fresh(&market) {
+                // A long round (photos on 2G) left the last pull behind: pull again, and
+                // plan from the stock it brings.
+                self.pull(catalog, &market, round).await?;
+                if !self.fresh(&market) {
+                    return Ok(());
+                }
+                match lock(catalog).sync_lane(&lane.key)? {
+                    Some(fresh) if fresh.failure.is_none() => *lane = fresh,
+                    _ => return Ok(()),
+                }
+                continue;
+            }
             if !self.may_send(&market, round)? {
                 if let Some(at) = self
                     .budgets
@@ -725,6 +792,12 @@ impl<M: Marketplace> Engine<M> {
 
 /// The reason a lane shows when its listing was deleted on the marketplace's website.
 pub const GONE: &str = "deleted on the marketplace: create it again, or take it off";
+
+/// Whether any of `ops` writes a listing's stock.
+fn writes_stock(ops: &[Operation]) -> bool {
+    ops.iter()
+        .any(|op| matches!(op, Operation::SetPriceAndStock { .. }))
+}
 
 fn wake_at(round: &mut Round, at: Timestamp) {
     round.next_wake = Some(round.next_wake.map_or(at, |w| w.min(at)));

@@ -1,8 +1,8 @@
 //! What the artisan sees of sync: per listing and marketplace, and for the whole queue.
 
 use hanout_domain::Timestamp;
-use hanout_store::{Catalog, LaneState, MarketplaceAccount, PhotoSize, StoreError};
-use hanout_sync::{LaneKey, Operation, SendState};
+use hanout_store::{Catalog, LaneState, MarketplaceAccount, Oversell, PhotoSize, StoreError};
+use hanout_sync::{LaneKey, MarketplaceId, Operation, SendState};
 use serde::{Deserialize, Serialize};
 
 /// Where one product stands on one marketplace.
@@ -21,6 +21,9 @@ pub enum LaneStatus {
     Failed { reason: String },
     /// The marketplace account needs signing in again.
     NeedsSignIn,
+    /// The piece is sold out: the listing is off the marketplace (Etsy keeps it inactive
+    /// with its last stock) and comes back when stock returns.
+    SoldOut,
 }
 
 /// The whole queue, for the indicator that is always on screen.
@@ -36,6 +39,11 @@ pub struct SyncStatus {
     /// The last time any marketplace answered a request.
     pub last_sync: Option<Timestamp>,
     pub lanes: Vec<(LaneKey, LaneStatus)>,
+    /// Marketplaces holding every request until a time they asked for (`Retry-After`),
+    /// which "send now" lifts.
+    pub paused: Vec<(MarketplaceId, Timestamp)>,
+    /// Pieces sold more times than there were: each waits for the artisan.
+    pub oversells: Vec<Oversell>,
 }
 
 /// One lane's status, from its state, what it still has to send (`ops`, from
@@ -62,7 +70,12 @@ pub fn lane_status(
         return LaneStatus::Sending;
     }
     if ops.is_empty() {
-        return LaneStatus::Sent;
+        let sold_out = lane.lane.desired.as_ref().is_some_and(|d| d.quantity == 0);
+        return if sold_out {
+            LaneStatus::SoldOut
+        } else {
+            LaneStatus::Sent
+        };
     }
     if account.is_some_and(|a| a.needs_sign_in) {
         return LaneStatus::NeedsSignIn;
@@ -73,8 +86,14 @@ pub fn lane_status(
 /// The status of every lane and of the queue.
 pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
     let accounts = catalog.marketplaces()?;
+    let now = catalog.now();
     let mut status = SyncStatus {
         last_sync: accounts.iter().filter_map(|a| a.last_sync_at).max(),
+        paused: accounts
+            .iter()
+            .filter_map(|a| Some((a.id.clone(), a.paused_until.filter(|u| *u > now)?)))
+            .collect(),
+        oversells: catalog.oversells()?,
         ..SyncStatus::default()
     };
     for lane in catalog.sync_lanes()? {
@@ -83,7 +102,7 @@ pub fn status(catalog: &Catalog) -> Result<SyncStatus, StoreError> {
         let s = lane_status(&lane, &ops, account);
         match &s {
             LaneStatus::Failed { .. } => status.failed += 1,
-            LaneStatus::Sent => {}
+            LaneStatus::Sent | LaneStatus::SoldOut => {}
             _ => status.waiting += 1,
         }
         if !matches!(s, LaneStatus::Failed { .. }) {

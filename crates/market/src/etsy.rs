@@ -20,13 +20,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use hanout_domain::{Category, Clock, Lang, Price, ProductId, Timestamp};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
-    RemoteImageId, Reply, Request, Sale,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState,
+    RemoteChanges, RemoteId, RemoteImageId, Reply, Request,
 };
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::cursor::{Cursor, Seen};
 use crate::http::{self, Answer};
 use crate::request::{self, price_field, refused};
 
@@ -238,9 +239,31 @@ struct Transaction {
 
 #[derive(Deserialize)]
 struct Receipt {
+    receipt_id: u64,
     updated_timestamp: Option<i64>,
+    /// Etsy's words: paid, completed, open, payment processing, canceled, fully refunded,
+    /// partially refunded.
+    status: Option<String>,
+    #[serde(default)]
+    is_paid: bool,
+    /// The recipient's name.
+    name: Option<String>,
     #[serde(default)]
     transactions: Vec<Transaction>,
+}
+
+impl Receipt {
+    /// What the receipt's lines take from stock. A partial refund leaves the piece sold.
+    fn state(&self) -> OrderState {
+        match self.status.as_deref() {
+            Some("canceled" | "fully refunded") => OrderState::Cancelled,
+            Some("paid" | "completed" | "payment processing" | "partially refunded") => {
+                OrderState::Sold
+            }
+            _ if self.is_paid => OrderState::Sold,
+            _ => OrderState::Unpaid,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -892,15 +915,14 @@ impl Marketplace for Etsy {
     }
 
     async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {
-        const LIMIT: usize = 50;
-        // The cursor: the last receipt change seen (seconds) and how many receipts of
-        // that second were read. Sales are applied once by id, so overlap is harmless.
-        let (since, skip) = cursor
-            .and_then(|c| c.split_once(':'))
-            .and_then(|(t, n)| Some((t.parse::<i64>().ok()?, n.parse::<usize>().ok()?)))
-            .unwrap_or((0, 0));
-        // Etsy refuses times before 2000 (`minimum: 946684800`).
-        let since = since.max(946_684_800);
+        // Etsy's largest page.
+        const LIMIT: usize = 100;
+        let cursor = cursor.map_or(Cursor::from(0), |text| {
+            Cursor::parse(text).unwrap_or_else(|| Cursor::from(older_cursor(text)))
+        });
+        // A second early, whether Etsy counts `min_last_modified` itself or not; and
+        // never before 2000, which Etsy refuses (`minimum: 946684800`).
+        let since = (cursor.since - 1).max(946_684_800);
         let builder = self
             .request(
                 Method::GET,
@@ -912,39 +934,52 @@ impl Marketplace for Etsy {
                 ("sort_on", "updated".into()),
                 ("sort_order", "asc".into()),
                 ("limit", LIMIT.to_string()),
-                ("offset", skip.to_string()),
+                ("offset", cursor.offset().to_string()),
             ]);
         let page: Page<Receipt> = self.call(builder).await?.json(message)?;
-        let got = page.results.len();
-        let mut changes = RemoteChanges {
-            sales: Vec::new(),
-            changed: Vec::new(),
-            cursor: String::new(),
-            more: got == LIMIT,
-        };
-        let mut last = (since, skip);
+        let seen: Vec<Seen> = page
+            .results
+            .iter()
+            .map(|r| Seen {
+                id: r.receipt_id,
+                modified: r.updated_timestamp.unwrap_or(since),
+            })
+            .collect();
+        let (next, more) = cursor.after(&seen, LIMIT);
+        let mut lines = Vec::new();
         for receipt in page.results {
-            let at = receipt.updated_timestamp.unwrap_or(since);
-            last = if at == last.0 {
-                (at, last.1 + 1)
-            } else {
-                (at, 1)
-            };
+            let state = receipt.state();
             for t in receipt.transactions {
                 let Some(listing) = t.listing_id else {
                     continue;
                 };
-                changes.sales.push(Sale {
+                lines.push(OrderLine {
                     id: t.transaction_id.to_string(),
+                    order: receipt.receipt_id.to_string(),
+                    buyer: receipt.name.clone(),
                     listing: RemoteId::new(listing.to_string()),
                     sku: t.sku.and_then(|s| s.parse().ok()),
                     quantity: t.quantity,
+                    state,
                 });
             }
         }
-        changes.cursor = format!("{}:{}", last.0, last.1);
-        Ok(changes)
+        Ok(RemoteChanges {
+            lines,
+            changed: Vec::new(),
+            cursor: next.to_string(),
+            more,
+        })
     }
+}
+
+/// The window's start in a cursor of an earlier Hanout ("seconds:count"): the count
+/// offset is what skipped sales, so only the time is kept.
+fn older_cursor(text: &str) -> i64 {
+    text.split(':')
+        .next()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

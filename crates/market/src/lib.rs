@@ -8,6 +8,7 @@
 //! printed: the credential types' `Debug` hides them.
 
 pub mod accounts;
+mod cursor;
 pub mod etsy;
 mod http;
 mod request;

@@ -7,20 +7,22 @@
 //!   keys) and then the product's image list, read and written whole. An upload whose
 //!   answer is lost may leave an unused media file, never a second image on the product:
 //!   the engine looks the product up instead of sending again.
-//! - Orders are pulled by `modified_after`; each line item is a sale, applied once.
+//! - Orders are pulled by `modified_after` with a cursor that never skips ([`crate::cursor`]);
+//!   each line item is applied once per state its order passes through.
 
 use std::collections::BTreeMap;
 
 use hanout_domain::{Category, Lang, Price, ProductId};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
-    RemoteImageId, Reply, Request, Sale,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState,
+    RemoteChanges, RemoteId, RemoteImageId, Reply, Request,
 };
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::cursor::{Cursor, Seen};
 use crate::http::{self, Answer};
 use crate::request::{self, price_field, refused};
 
@@ -105,8 +107,42 @@ struct Order {
     id: u64,
     status: String,
     date_modified_gmt: String,
+    billing: Option<Billing>,
     #[serde(default)]
     line_items: Vec<LineItem>,
+}
+
+impl Order {
+    /// What the order's lines take from stock. WooCommerce lowers its own stock for
+    /// on-hold (a payment on its way), processing and completed orders, and gives it back
+    /// when they are cancelled or refunded (`wc_maybe_reduce_stock_levels`,
+    /// `wc_maybe_increase_stock_levels`); pending and failed orders never took any.
+    fn state(&self) -> OrderState {
+        match self.status.as_str() {
+            "on-hold" | "processing" | "completed" => OrderState::Sold,
+            "cancelled" | "refunded" => OrderState::Cancelled,
+            _ => OrderState::Unpaid,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Billing {
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
+impl Billing {
+    fn name(&self) -> Option<String> {
+        let name = [&self.first_name, &self.last_name]
+            .into_iter()
+            .flatten()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!name.is_empty()).then_some(name)
+    }
 }
 
 /// A shop in Morocco is read in French or Arabic first.
@@ -267,11 +303,16 @@ impl Woo {
     }
 }
 
-/// WooCommerce's `2026-11-24T10:00:00` (GMT), one second earlier.
-fn second_before(date: &str) -> Option<String> {
+/// WooCommerce's `2026-11-24T10:00:00` (GMT) in seconds since 1970.
+fn seconds(date: &str) -> Option<i64> {
     let at: jiff::civil::DateTime = date.parse().ok()?;
-    let before = at.checked_sub(jiff::SignedDuration::from_secs(1)).ok()?;
-    Some(before.strftime("%Y-%m-%dT%H:%M:%S").to_string())
+    Some(at.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_second())
+}
+
+/// Seconds since 1970 as WooCommerce's GMT dates.
+fn gmt(seconds: i64) -> Option<String> {
+    let at = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(at.strftime("%Y-%m-%dT%H:%M:%S").to_string())
 }
 
 /// The existing product's id in a `product_invalid_sku` refusal.
@@ -447,13 +488,14 @@ impl Marketplace for Woo {
     }
 
     async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {
-        const PER_PAGE: usize = 50;
-        // The cursor: the newest modification seen and how many orders after it were
-        // read. A sale is applied once by its id, so reading an order again is harmless.
-        let (since, skip) = cursor
-            .and_then(|c| c.rsplit_once('|'))
-            .and_then(|(d, n)| Some((d.to_owned(), n.parse::<usize>().ok()?)))
-            .unwrap_or_else(|| ("1970-01-01T00:00:00".to_owned(), 0));
+        // WooCommerce's largest page.
+        const PER_PAGE: usize = 100;
+        let cursor = cursor.map_or(Cursor::from(0), |text| {
+            Cursor::parse(text).unwrap_or_else(|| Cursor::from(older_cursor(text)))
+        });
+        // `modified_after` is strictly after: a second early reads the window's first
+        // second too.
+        let since = gmt(cursor.since - 1).unwrap_or_else(|| "1970-01-01T00:00:00".into());
         let builder = self
             .client
             .get(format!("{}/wp-json/wc/v3/orders", self.site()))
@@ -467,44 +509,46 @@ impl Marketplace for Woo {
                 ("orderby", "modified"),
                 ("order", "asc"),
                 ("per_page", &PER_PAGE.to_string()),
-                ("offset", &skip.to_string()),
+                ("offset", &cursor.offset().to_string()),
             ]);
         let orders: Vec<Order> = Woo::call(builder).await?.json(message)?;
-        let more = orders.len() == PER_PAGE;
-        let mut changes = RemoteChanges {
-            sales: Vec::new(),
-            changed: Vec::new(),
-            cursor: String::new(),
-            more,
-        };
-        let newest = orders.iter().map(|o| o.date_modified_gmt.clone()).max();
+        let seen: Vec<Seen> = orders
+            .iter()
+            .map(|o| Seen {
+                id: o.id,
+                modified: seconds(&o.date_modified_gmt).unwrap_or(cursor.since),
+            })
+            .collect();
+        let (next, more) = cursor.after(&seen, PER_PAGE);
+        let mut lines = Vec::new();
         for order in orders {
-            // Paid or being paid; a cancelled or failed order sold nothing.
-            if !matches!(
-                order.status.as_str(),
-                "processing" | "completed" | "on-hold"
-            ) {
-                continue;
-            }
+            let state = order.state();
+            let buyer = order.billing.as_ref().and_then(Billing::name);
             for item in order.line_items {
-                changes.sales.push(Sale {
+                lines.push(OrderLine {
                     id: format!("{}-{}", order.id, item.id),
+                    order: order.id.to_string(),
+                    buyer: buyer.clone(),
                     listing: RemoteId::new(item.product_id.to_string()),
                     sku: item.sku.and_then(|s| s.parse().ok()),
                     quantity: u32::try_from(item.quantity).unwrap_or(0),
+                    state,
                 });
             }
         }
-        // While pages follow, page on from the same point. At the end, start again a
-        // second before the newest order seen: whether `modified_after` counts that second
-        // or not, an order changed in it is read (again, harmlessly: sales apply once).
-        changes.cursor = match (more, newest.as_deref().and_then(second_before)) {
-            (true, _) => format!("{since}|{}", skip + PER_PAGE),
-            (false, Some(newest)) => format!("{newest}|0"),
-            (false, None) => format!("{since}|{skip}"),
-        };
-        Ok(changes)
+        Ok(RemoteChanges {
+            lines,
+            changed: Vec::new(),
+            cursor: next.to_string(),
+            more,
+        })
     }
+}
+
+/// The window's start in a cursor of an earlier Hanout ("date|offset"): the offset is
+/// what skipped orders, so only the date is kept.
+fn older_cursor(text: &str) -> i64 {
+    text.split('|').next().and_then(seconds).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -512,11 +556,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cursor_goes_back_one_second_across_a_new_year() {
-        assert_eq!(
-            second_before("2027-01-01T00:00:00").as_deref(),
-            Some("2026-12-31T23:59:59")
-        );
-        assert_eq!(second_before("not a date"), None);
+    fn dates_go_to_seconds_and_back_across_a_new_year() {
+        let new_year = seconds("2027-01-01T00:00:00").expect("a date");
+        assert_eq!(gmt(new_year - 1).as_deref(), Some("2026-12-31T23:59:59"));
+        assert_eq!(seconds("not a date"), None);
+        assert_eq!(older_cursor("2027-01-01T00:00:00|50"), new_year);
     }
 }

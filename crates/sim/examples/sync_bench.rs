@@ -66,7 +66,7 @@ fn run(eager: bool) -> Run {
         }
     }
     let markets: BTreeMap<_, _> = [(market_id.clone(), market.clone())].into();
-    let mut engine = Engine::new(&catalog, markets, Box::new(clock.clone()), Box::new(|| 0))
+    let mut engine = Engine::new(&catalog, "the bench", markets, Box::new(clock.clone()), Box::new(|| 0))
         .expect("starts")
         .with_budget(&market_id, hanout_engine::Budget::new(1_000_000, 1_000_000));
     let sync = |engine: &mut Engine<SimMarket>| loop {

@@ -19,7 +19,7 @@ use hanout_domain::Clock;
 use hanout_domain::{PhotoHash, Price, ProductId, Timestamp};
 use hanout_sync::{
     Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
-    RemoteImageId, Reply, Request, Sale,
+    RemoteImageId, OrderLine, OrderState, Reply, Request,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -92,15 +92,19 @@ pub struct RemoteListing {
 pub struct ShopState {
     pub listings: BTreeMap<u64, RemoteListing>,
     next_id: u64,
-    /// Sales and website edits, in order: what `changes_since` pages through.
+    /// Order lines and website edits, in order: what `changes_since` pages through.
     events: Vec<Event>,
+    /// Every order line with the product it sold, as it stands now: the ground truth
+    /// the catalog's sales are checked against.
+    pub orders: Vec<(ProductId, OrderLine)>,
     /// Every rule the engine broke.
     pub violations: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum Event {
-    Sale(Sale),
+    /// A line of an order made or changed: read again each time its order changes.
+    Order(OrderLine),
     Changed(RemoteId),
 }
 
@@ -287,6 +291,9 @@ impl Shop {
                 if refused(text) {
                     return Err(status(400, "title: the character & may be used only once"));
                 }
+                if kind == Kind::Etsy && *quantity == 0 {
+                    return Err(status(400, "quantity must be greater than or equal to 1"));
+                }
                 if kind == Kind::Woo {
                     let existing = self
                         .state
@@ -322,13 +329,17 @@ impl Shop {
                 Ok(Done::Applied)
             }
             Operation::SetPriceAndStock { price, quantity } => {
+                if kind == Kind::Etsy && *quantity == 0 {
+                    // etsy/open-api #560: no way to zero out a listing's inventory.
+                    return Err(status(
+                        400,
+                        "One offering must have quantity greater than 0",
+                    ));
+                }
                 let (_, l) = self.live(req.remote_id)?;
                 l.price = *price;
                 l.quantity = *quantity;
                 l.sku = Some(req.sku);
-                if *quantity == 0 && kind == Kind::Etsy {
-                    l.published = false;
-                }
                 Ok(Done::Applied)
             }
             Operation::UploadPhoto { rank, .. } => {
@@ -455,14 +466,46 @@ impl Shop {
         if l.quantity == 0 && self.kind == Kind::Etsy {
             l.published = false;
         }
-        let sale = Sale {
-            id: format!("order-{}", self.state.events.len() + 1),
+        let n = self.state.orders.len() + 1;
+        let line = OrderLine {
+            id: format!("line-{n}"),
+            order: format!("order-{n}"),
+            buyer: Some(format!("buyer {n}")),
             listing: RemoteId::new(id.to_string()),
             sku: l.sku,
             quantity: 1,
+            state: OrderState::Sold,
         };
         let origin = l.origin;
-        self.state.events.push(Event::Sale(sale));
+        self.state.orders.push((origin, line.clone()));
+        self.state.events.push(Event::Order(line));
+        self.save();
+        Some(origin)
+    }
+
+    /// A buyer's order is cancelled (or refunded), if one is still sold: returns the
+    /// product. WooCommerce gives the piece back to the listing's stock by itself; Etsy
+    /// does not.
+    pub fn cancel(&mut self, pick: usize) -> Option<ProductId> {
+        let sold: Vec<usize> = (0..self.state.orders.len())
+            .filter(|n| self.state.orders[*n].1.state == OrderState::Sold)
+            .collect();
+        let n = *sold.get(pick % sold.len().max(1))?;
+        let (origin, line) = &mut self.state.orders[n];
+        line.state = OrderState::Cancelled;
+        let (origin, line) = (*origin, line.clone());
+        if self.kind == Kind::Woo
+            && let Some(l) = line
+                .listing
+                .as_str()
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| self.state.listings.get_mut(&id))
+                .filter(|l| !l.deleted)
+        {
+            l.quantity += line.quantity;
+        }
+        self.state.events.push(Event::Order(line));
         self.save();
         Some(origin)
     }
@@ -583,14 +626,14 @@ impl Marketplace for SimMarket {
                     .min(events.len());
                 let to = (from + PAGE).min(events.len());
                 let mut changes = RemoteChanges {
-                    sales: Vec::new(),
+                    lines: Vec::new(),
                     changed: Vec::new(),
                     cursor: to.to_string(),
                     more: to < events.len(),
                 };
                 for event in &events[from..to] {
                     match event {
-                        Event::Sale(sale) => changes.sales.push(sale.clone()),
+                        Event::Order(line) => changes.lines.push(line.clone()),
                         Event::Changed(listing) => changes.changed.push(listing.clone()),
                     }
                 }

@@ -70,6 +70,7 @@ impl Bench {
         let mut random = ChaCha8Rng::seed_from_u64(7);
         let engine = Engine::new(
             &self.catalog,
+            "the syncer test",
             markets,
             Box::new(TokioClock(Instant::now())),
             Box::new(move || random.random()),

@@ -6,6 +6,7 @@
 
 mod catalog;
 mod error;
+mod lock;
 mod migrate;
 mod people;
 mod photos;
@@ -22,10 +23,13 @@ use rusqlite::Connection;
 
 pub use catalog::{Change, ChangeKind};
 pub use error::StoreError;
+pub use lock::SyncLock;
 pub use migrate::{LATEST_VERSION, schema};
 pub use photos::{PhotoFiles, PhotoSize};
 pub use settings::Settings;
-pub use sync::{LaneOutcome, LaneState, MarketplaceAccount, Sale};
+pub use sync::{
+    AppliedLine, LaneOutcome, LaneState, MarketplaceAccount, Oversell, Sale, SoldLine,
+};
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";
@@ -51,6 +55,8 @@ impl Clock for SystemClock {
 /// The catalog on this device.
 pub struct Catalog {
     conn: Connection,
+    /// The database file: its sync lock lies beside it.
+    path: PathBuf,
     /// Photo files, by content hash: `photos/` beside the database file.
     photos: PhotoFiles,
     clock: Box<dyn Clock>,
@@ -90,9 +96,14 @@ impl Catalog {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every write takes the write lock when it begins: a deferred transaction that
+        // reads, then writes while another process writes, fails with "database is
+        // locked" at once instead of waiting out the busy timeout.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         migrate::migrate(&mut conn, LATEST_VERSION)?;
         Ok(Catalog {
             conn,
+            path: path.to_owned(),
             photos: photos::photos_dir(path),
             clock,
             ids: uuid::ContextV7::new(),
@@ -100,7 +111,8 @@ impl Catalog {
         })
     }
 
-    fn now(&self) -> Timestamp {
+    /// The catalog's clock: what its records are stamped with.
+    pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
 

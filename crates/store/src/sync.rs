@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use hanout_domain::{CooperativeId, OperationId, ProductId, ProductStatus, Timestamp};
 use hanout_sync::{
-    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, RemoteChanges, RemoteId,
-    SendState,
+    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, OrderLine, OrderState,
+    RemoteChanges, RemoteId, SendState, WhenSoldOut,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,41 @@ pub struct Sale {
     pub quantity: u32,
     /// When the catalog learned of it.
     pub at: Timestamp,
+}
+
+/// An order line that sold pieces the stock no longer had: two shops sold the last piece,
+/// or a shop sold one the artisan had taken off. The artisan contacts one of the buyers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Oversell {
+    pub product: ProductId,
+    /// The line that found the stock short.
+    pub line: SoldLine,
+    /// Pieces sold that were not there.
+    pub missing: u32,
+    /// When the catalog found it.
+    pub at: Timestamp,
+    /// The other lines of the product that hold its pieces: the other buyers.
+    pub holders: Vec<SoldLine>,
+}
+
+/// An order line as the catalog applied it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedLine {
+    pub product: ProductId,
+    pub state: OrderState,
+    /// Pieces it took from the stock.
+    pub taken: u32,
+}
+
+/// One line of an order, as the artisan finds it on the marketplace's website.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoldLine {
+    pub marketplace: MarketplaceId,
+    /// The marketplace's id for the line.
+    pub line: String,
+    pub order: Option<String>,
+    pub buyer: Option<String>,
+    pub quantity: u32,
 }
 
 /// One lane as the engine reads it: the planner's input and the lane's bookkeeping.
@@ -274,10 +309,10 @@ impl Catalog {
             in_flight.entry(lane).or_default().push((id, op));
         }
         let mut stmt = self.conn.prepare(
-            "SELECT product_id, marketplace_id, wanted, published, confirmed, failure, failed_for, \
-             failures, next_attempt FROM listing \
-             WHERE marketplace_id IN (SELECT id FROM marketplace WHERE removed_at IS NULL) \
-             ORDER BY product_id, marketplace_id",
+            "SELECT l.product_id, l.marketplace_id, l.wanted, l.published, l.confirmed, l.failure, \
+             l.failed_for, l.failures, l.next_attempt, m.kind FROM listing l \
+             JOIN marketplace m ON m.id = l.marketplace_id AND m.removed_at IS NULL \
+             ORDER BY l.product_id, l.marketplace_id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
@@ -290,6 +325,7 @@ impl Catalog {
                 r.get::<_, Option<Json<Option<Listing>>>>(6)?.map(|j| j.0),
                 r.get::<_, u32>(7)?,
                 r.get::<_, i64>(8)?,
+                r.get::<_, String>(9)?,
             ))
         })?;
         let mut lanes = Vec::new();
@@ -304,6 +340,7 @@ impl Catalog {
                 failed_for,
                 failures,
                 next,
+                kind,
             ) = row?;
             let id: ProductId = product
                 .parse()
@@ -317,7 +354,10 @@ impl Catalog {
                             ProductStatus::Draft | ProductStatus::Archived
                         )
                 })
-                .map(|p| Listing::from_product(p, published));
+                .map(|p| Listing {
+                    when_sold_out: WhenSoldOut::of(&kind),
+                    ..Listing::from_product(p, published)
+                });
             let failure = failure.filter(|_| failed_for.as_ref() == Some(&desired));
             let (operations, in_flight) = in_flight
                 .remove(&(product, marketplace.clone()))
@@ -341,6 +381,11 @@ impl Catalog {
             });
         }
         Ok(lanes)
+    }
+
+    /// One lane, as [`Catalog::sync_lanes`] reads it; `None` once it is gone.
+    pub fn sync_lane(&self, key: &LaneKey) -> Result<Option<LaneState>, StoreError> {
+        Ok(self.sync_lanes()?.into_iter().find(|lane| lane.key == *key))
     }
 
     /// Records that `op` is about to be sent, before it is: after a crash, the row says
@@ -431,6 +476,23 @@ impl Catalog {
                 ],
             )
         };
+        let known = match outcome {
+            LaneOutcome::Confirmed(confirmed) | LaneOutcome::Failed { confirmed, .. } => {
+                confirmed.as_ref()
+            }
+            _ => None,
+        };
+        if let Some(confirmed) = known {
+            tx.execute(
+                "INSERT OR IGNORE INTO remote_listing (marketplace_id, remote_id, product_id) \
+                 VALUES (?, ?, ?)",
+                params![
+                    key.marketplace.as_str(),
+                    confirmed.remote_id.as_str(),
+                    key.product.to_string()
+                ],
+            )?;
+        }
         match outcome {
             LaneOutcome::Confirmed(confirmed) => {
                 settle(&tx)?;
@@ -498,10 +560,11 @@ impl Catalog {
         )?)
     }
 
-    /// The latest sales, newest first.
+    /// The latest sales (lines whose order holds the piece), newest first.
     pub fn recent_sales(&self, limit: u32) -> Result<Vec<Sale>, StoreError> {
         let mut statement = self.conn.prepare(
-            "SELECT marketplace_id, product_id, quantity, at FROM sale ORDER BY at DESC, sale_id DESC LIMIT ?",
+            "SELECT marketplace_id, product_id, quantity, at FROM sale WHERE state = 'sold' \
+             ORDER BY at DESC, sale_id DESC LIMIT ?",
         )?;
         let rows = statement.query_map([limit], |r| {
             Ok(Sale {
@@ -515,25 +578,26 @@ impl Catalog {
     }
 
     /// Applies what was pulled from a marketplace and moves its cursor past it, in one
-    /// transaction. Each sale lowers the product's stock once (never below zero); the
-    /// lane it sold on, and the lane of any listing changed on the website, is marked to
-    /// be looked up: the marketplace changed it by itself. Returns how many sales were
-    /// new.
+    /// transaction. Each order line is applied by the state its order is in now
+    /// ([`take_or_give_back`] has the rules), so reading a line again changes nothing. The
+    /// lane a line sold on, and the lane of any listing changed on the website, is marked
+    /// to be looked up: the marketplace changed it by itself. Returns how many lines
+    /// changed the stock.
     pub fn apply_remote_changes(
         &mut self,
         marketplace: &MarketplaceId,
         changes: &RemoteChanges,
     ) -> Result<usize, StoreError> {
         let now = self.now();
-        let mut look_up_ids: Vec<OperationId> = (0..changes.sales.len() + changes.changed.len())
+        let mut look_up_ids: Vec<OperationId> = (0..changes.lines.len() + changes.changed.len())
             .map(|_| OperationId::from_uuid(self.new_id()))
             .collect();
         let tx = self.conn.transaction()?;
-        // The lane that holds a listing, by the id its marketplace gave it.
+        // The product a listing was made for, by the id its marketplace gave it: a lane
+        // holds it, or held it once.
         let lane_of = |listing: &RemoteId| {
             tx.query_row(
-                "SELECT product_id FROM listing WHERE marketplace_id = ? \
-                 AND json_extract(confirmed, '$.remote_id') = ?",
+                "SELECT product_id FROM remote_listing WHERE marketplace_id = ? AND remote_id = ?",
                 params![marketplace.as_str(), listing.as_str()],
                 |r| r.get::<_, Parsed<ProductId>>(0),
             )
@@ -541,12 +605,22 @@ impl Catalog {
             .map(|p| p.map(|p| p.0))
         };
         let mut to_look_up = Vec::new();
-        let mut new = 0;
-        for sale in &changes.sales {
-            // By SKU, else by the listing a lane confirmed; a sale of neither is not ours
-            // (a listing made on the website).
-            let product = match sale.sku {
-                Some(sku) => tx
+        let mut moved = 0;
+        for line in &changes.lines {
+            // A line applied before keeps its product (the listing may be gone since);
+            // else by SKU, else by the listing a lane confirmed. A line of none of these
+            // is not ours (a listing made on the website).
+            let known = tx
+                .query_row(
+                    "SELECT product_id FROM sale WHERE marketplace_id = ? AND sale_id = ?",
+                    params![marketplace.as_str(), line.id],
+                    |r| r.get::<_, Parsed<ProductId>>(0),
+                )
+                .optional()?
+                .map(|p| p.0);
+            let product = match (known, line.sku) {
+                (Some(product), _) => Some(product),
+                (None, Some(sku)) => tx
                     .query_row(
                         "SELECT id FROM product WHERE id = ?",
                         [sku.to_string()],
@@ -554,32 +628,16 @@ impl Catalog {
                     )
                     .optional()?
                     .map(|p| p.0),
-                None => lane_of(&sale.listing)?,
+                (None, None) => lane_of(&line.listing)?,
             };
-            let Some(product) = product.filter(|_| sale.quantity > 0) else {
+            let Some(product) = product.filter(|_| line.quantity > 0) else {
                 continue;
             };
-            let inserted = tx.execute(
-                "INSERT OR IGNORE INTO sale (marketplace_id, sale_id, product_id, quantity, at) \
-                 VALUES (?, ?, ?, ?, ?)",
-                params![
-                    marketplace.as_str(),
-                    sale.id,
-                    product.to_string(),
-                    sale.quantity,
-                    now.millis()
-                ],
-            )?;
-            if inserted == 0 {
-                continue;
+            if take_or_give_back(&tx, marketplace, product, line, now)? {
+                moved += 1;
+                log(&tx, product, ChangeKind::Updated, &["quantity"], now)?;
+                to_look_up.push(product);
             }
-            new += 1;
-            tx.execute(
-                "UPDATE product SET quantity = max(quantity - ?, 0), updated_at = ? WHERE id = ?",
-                params![sale.quantity, now.millis(), product.to_string()],
-            )?;
-            log(&tx, product, ChangeKind::Updated, &["quantity"], now)?;
-            to_look_up.push(product);
         }
         for listing in &changes.changed {
             to_look_up.extend(lane_of(listing)?);
@@ -618,7 +676,107 @@ impl Catalog {
             params![changes.cursor, now.millis(), marketplace.as_str()],
         )?;
         tx.commit()?;
-        Ok(new)
+        Ok(moved)
+    }
+
+    /// One order line as the catalog applied it, if it did.
+    pub fn order_line(
+        &self,
+        marketplace: &MarketplaceId,
+        line: &str,
+    ) -> Result<Option<AppliedLine>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT product_id, state, taken FROM sale WHERE marketplace_id = ? AND sale_id = ?",
+                params![marketplace.as_str(), line],
+                |r| {
+                    let state = match r.get::<_, String>(1)?.as_str() {
+                        "sold" => OrderState::Sold,
+                        "unpaid" => OrderState::Unpaid,
+                        _ => OrderState::Cancelled,
+                    };
+                    Ok(AppliedLine {
+                        product: r.get::<_, Parsed<ProductId>>(0)?.0,
+                        state,
+                        taken: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The oversells no one has dealt with yet, oldest first, each with the lines that
+    /// took the stock it lacked.
+    pub fn oversells(&self) -> Result<Vec<Oversell>, StoreError> {
+        let mut statement = self.conn.prepare(
+            "SELECT o.marketplace_id, o.sale_id, o.product_id, o.missing, o.at, \
+                    s.order_id, s.buyer, s.quantity \
+             FROM oversell o JOIN sale s USING (marketplace_id, sale_id) \
+             WHERE o.settled_at IS NULL ORDER BY o.at, o.sale_id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(Oversell {
+                line: SoldLine {
+                    marketplace: MarketplaceId::new(r.get::<_, String>(0)?),
+                    line: r.get(1)?,
+                    order: r.get(5)?,
+                    buyer: r.get(6)?,
+                    quantity: r.get(7)?,
+                },
+                product: r.get::<_, Parsed<ProductId>>(2)?.0,
+                missing: r.get(3)?,
+                at: Timestamp(r.get(4)?),
+                holders: Vec::new(),
+            })
+        })?;
+        let mut oversells: Vec<Oversell> = rows.collect::<Result<_, _>>()?;
+        let mut holders = self.conn.prepare(
+            "SELECT marketplace_id, sale_id, order_id, buyer, quantity FROM sale \
+             WHERE product_id = ?1 AND state = 'sold' AND taken > 0 \
+             AND NOT (marketplace_id = ?2 AND sale_id = ?3) ORDER BY at, sale_id",
+        )?;
+        for oversell in &mut oversells {
+            let rows = holders.query_map(
+                params![
+                    oversell.product.to_string(),
+                    oversell.line.marketplace.as_str(),
+                    oversell.line.line
+                ],
+                |r| {
+                    Ok(SoldLine {
+                        marketplace: MarketplaceId::new(r.get::<_, String>(0)?),
+                        line: r.get(1)?,
+                        order: r.get(2)?,
+                        buyer: r.get(3)?,
+                        quantity: r.get(4)?,
+                    })
+                },
+            )?;
+            oversell.holders = rows.collect::<Result<_, _>>()?;
+        }
+        Ok(oversells)
+    }
+
+    /// The artisan has dealt with an oversell (a buyer refunded, a piece made): it is no
+    /// longer shown.
+    pub fn settle_oversell(
+        &mut self,
+        marketplace: &MarketplaceId,
+        line: &str,
+    ) -> Result<(), StoreError> {
+        let settled = self.conn.execute(
+            "UPDATE oversell SET settled_at = ? \
+             WHERE marketplace_id = ? AND sale_id = ? AND settled_at IS NULL",
+            params![self.now().millis(), marketplace.as_str(), line],
+        )?;
+        if settled == 0 {
+            return Err(StoreError::NotFound {
+                what: "oversell",
+                id: format!("{marketplace}/{line}"),
+            });
+        }
+        Ok(())
     }
 
     /// Holds every request to `marketplace` until `until` (a `Retry-After`).
@@ -657,13 +815,161 @@ impl Catalog {
         Ok(())
     }
 
-    /// "Sync now": every lane waiting out a backoff is tried at once. A marketplace's own
-    /// `Retry-After` still holds.
+    /// "Sync now": every lane waiting out a backoff is tried at once, and a marketplace's
+    /// pause (a `Retry-After`) is lifted: the artisan asked, and the marketplace answers
+    /// again with a new `Retry-After` if it still must.
     pub fn sync_now(&mut self) -> Result<(), StoreError> {
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE listing SET next_attempt = 0 WHERE failure IS NULL",
             [],
         )?;
+        tx.execute("UPDATE marketplace SET paused_until = NULL", [])?;
+        tx.commit()?;
         Ok(())
     }
+}
+
+fn state_slug(state: OrderState) -> &'static str {
+    match state {
+        OrderState::Sold => "sold",
+        OrderState::Unpaid => "unpaid",
+        OrderState::Cancelled => "cancelled",
+    }
+}
+
+/// Applies one order line to its product's stock, by the state its order is in now:
+///
+/// | before          | now            | stock                                               |
+/// |-----------------|----------------|-----------------------------------------------------|
+/// | unknown, unpaid, cancelled | sold | takes what it can; what it cannot is an [`Oversell`] |
+/// | sold            | unpaid, cancelled | gives back what it took, first to open oversells of the product (their buyers wait for a piece), the rest to the stock; its own oversell is settled |
+/// | any             | the same       | nothing: reading a line again is harmless           |
+/// | unknown         | unpaid, cancelled | nothing, but the line is remembered              |
+///
+/// Says whether the stock moved.
+fn take_or_give_back(
+    tx: &Transaction<'_>,
+    marketplace: &MarketplaceId,
+    product: ProductId,
+    line: &OrderLine,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let before: Option<(String, u32)> = tx
+        .query_row(
+            "SELECT state, taken FROM sale WHERE marketplace_id = ? AND sale_id = ?",
+            params![marketplace.as_str(), line.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let state = state_slug(line.state);
+    if before.as_ref().is_some_and(|(s, _)| s == state) {
+        return Ok(false);
+    }
+    tx.execute(
+        "INSERT INTO sale (marketplace_id, sale_id, product_id, quantity, at, state, taken, order_id, buyer) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8) \
+         ON CONFLICT DO UPDATE SET state = ?6, order_id = coalesce(?7, order_id), \
+         buyer = coalesce(?8, buyer)",
+        params![
+            marketplace.as_str(),
+            line.id,
+            product.to_string(),
+            line.quantity,
+            now.millis(),
+            state,
+            line.order,
+            line.buyer
+        ],
+    )?;
+    let lane = params![marketplace.as_str(), line.id];
+    let was_sold = before.as_ref().is_some_and(|(s, _)| s == "sold");
+    let stock: u32 = tx.query_row(
+        "SELECT quantity FROM product WHERE id = ?",
+        [product.to_string()],
+        |r| r.get(0),
+    )?;
+    match (was_sold, line.state == OrderState::Sold) {
+        (false, true) => {
+            let taken = line.quantity.min(stock);
+            let missing = line.quantity - taken;
+            tx.execute("UPDATE sale SET taken = ?3 WHERE marketplace_id = ?1 AND sale_id = ?2", params![marketplace.as_str(), line.id, taken])?;
+            set_stock(tx, product, stock - taken, now)?;
+            if missing > 0 {
+                tx.execute(
+                    "INSERT INTO oversell (marketplace_id, sale_id, product_id, missing, at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET missing = ?4, \
+                     at = ?5, settled_at = NULL",
+                    params![marketplace.as_str(), line.id, product.to_string(), missing, now.millis()],
+                )?;
+            }
+            Ok(true)
+        }
+        (true, false) => {
+            let freed = before.map_or(0, |(_, taken)| taken);
+            tx.execute("UPDATE sale SET taken = 0 WHERE marketplace_id = ?1 AND sale_id = ?2", lane)?;
+            // This buyer's order is gone: so is its oversell.
+            tx.execute(
+                "UPDATE oversell SET settled_at = ?3 WHERE marketplace_id = ?1 AND sale_id = ?2 \
+                 AND settled_at IS NULL",
+                params![marketplace.as_str(), line.id, now.millis()],
+            )?;
+            let rest = cover_oversells(tx, product, freed, now)?;
+            set_stock(tx, product, stock.saturating_add(rest), now)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Gives up to `freed` pieces to the product's open oversells, oldest first: a buyer who
+/// waits for a piece gets the one a cancel freed. Returns the pieces left over.
+fn cover_oversells(
+    tx: &Transaction<'_>,
+    product: ProductId,
+    mut freed: u32,
+    now: Timestamp,
+) -> Result<u32, StoreError> {
+    let waiting: Vec<(String, String, u32)> = {
+        let mut statement = tx.prepare(
+            "SELECT marketplace_id, sale_id, missing FROM oversell \
+             WHERE product_id = ? AND settled_at IS NULL ORDER BY at, sale_id",
+        )?;
+        let rows = statement.query_map([product.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (marketplace, line, missing) in waiting {
+        if freed == 0 {
+            break;
+        }
+        let cover = freed.min(missing);
+        freed -= cover;
+        let key = params![marketplace, line, cover, now.millis()];
+        tx.execute(
+            "UPDATE oversell SET missing = missing - ?3, \
+             settled_at = CASE WHEN missing = ?3 THEN ?4 END \
+             WHERE marketplace_id = ?1 AND sale_id = ?2",
+            key,
+        )?;
+        tx.execute(
+            "UPDATE sale SET taken = taken + ?3 WHERE marketplace_id = ?1 AND sale_id = ?2",
+            params![marketplace, line, cover],
+        )?;
+    }
+    Ok(freed)
+}
+
+fn set_stock(
+    tx: &Transaction<'_>,
+    product: ProductId,
+    quantity: u32,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE product SET quantity = ?, updated_at = ? WHERE id = ?",
+        params![quantity, now.millis(), product.to_string()],
+    )?;
+    Ok(())
 }

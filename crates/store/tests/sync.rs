@@ -6,8 +6,10 @@ mod common;
 use common::{product, shop};
 use hanout_domain::{Lang, OperationId, Price, ProductForm};
 use hanout_store::LaneOutcome;
+use hanout_domain::ProductId;
 use hanout_sync::{
-    Confirmed, LaneKey, MarketplaceId, Operation, RemoteChanges, RemoteId, Sale, SendState,
+    Confirmed, LaneKey, MarketplaceId, Operation, OrderLine, OrderState, RemoteChanges, RemoteId,
+    SendState,
 };
 
 fn etsy() -> MarketplaceId {
@@ -68,17 +70,144 @@ fn listed() -> (common::Shop, LaneKey) {
 /// One page pulled from Etsy: a sale of listing 900 (no SKU on it, as before the
 /// inventory is sent).
 fn pulled(sale: &str, quantity: u32, cursor: &str) -> RemoteChanges {
+    page(vec![line(sale, quantity, OrderState::Sold)], cursor)
+}
+
+fn line(id: &str, quantity: u32, state: OrderState) -> OrderLine {
+    OrderLine {
+        id: id.into(),
+        order: format!("receipt-{id}"),
+        buyer: Some(format!("buyer of {id}")),
+        listing: RemoteId::new("900"),
+        sku: None,
+        quantity,
+        state,
+    }
+}
+
+fn page(lines: Vec<OrderLine>, cursor: &str) -> RemoteChanges {
     RemoteChanges {
-        sales: vec![Sale {
-            id: sale.into(),
-            listing: RemoteId::new("900"),
-            sku: None,
-            quantity,
-        }],
+        lines,
         changed: Vec::new(),
         cursor: cursor.into(),
         more: false,
     }
+}
+
+fn stock(s: &common::Shop, product: ProductId) -> u32 {
+    s.catalog.product(product).unwrap().product.fields.quantity
+}
+
+/// Orders change after the sale: a line counts while its order holds the piece, gives
+/// its stock back once when cancelled or refunded, and never counts unpaid.
+#[test]
+fn orders_change_after_the_sale_and_a_cancel_gives_the_stock_back_once() {
+    let (mut s, key) = listed();
+    let apply = |s: &mut common::Shop, l: OrderLine| {
+        s.catalog
+            .apply_remote_changes(&etsy(), &page(vec![l], "c"))
+            .unwrap()
+    };
+    assert_eq!(apply(&mut s, line("t1", 1, OrderState::Sold)), 1);
+    assert_eq!(stock(&s, key.product), 2);
+    // Shipped: the same state for stock, read again.
+    assert_eq!(apply(&mut s, line("t1", 1, OrderState::Sold)), 0);
+    assert_eq!(apply(&mut s, line("t1", 1, OrderState::Cancelled)), 1);
+    assert_eq!(stock(&s, key.product), 3, "the cancel gave the piece back");
+    assert_eq!(apply(&mut s, line("t1", 1, OrderState::Cancelled)), 0);
+    assert_eq!(stock(&s, key.product), 3, "once");
+    // An order never paid never took stock, and its cancel gives none back.
+    assert_eq!(apply(&mut s, line("t2", 2, OrderState::Unpaid)), 0);
+    assert_eq!(stock(&s, key.product), 3);
+    assert_eq!(apply(&mut s, line("t2", 2, OrderState::Cancelled)), 0);
+    assert_eq!(stock(&s, key.product), 3);
+    // Paid later: then it counts.
+    assert_eq!(apply(&mut s, line("t3", 1, OrderState::Unpaid)), 0);
+    assert_eq!(apply(&mut s, line("t3", 1, OrderState::Sold)), 1);
+    assert_eq!(stock(&s, key.product), 2);
+    // What the window shows as sold: the lines whose order holds the piece.
+    let sold: Vec<u32> = s
+        .catalog
+        .recent_sales(10)
+        .unwrap()
+        .iter()
+        .map(|sale| sale.quantity)
+        .collect();
+    assert_eq!(sold, [1]);
+}
+
+/// Two shops sold the last piece: the second line is an oversell, shown with both buyers,
+/// until the artisan deals with it or a cancel frees a piece for it.
+#[test]
+fn an_oversell_is_kept_with_every_buyer_until_dealt_with() {
+    let (mut s, key) = listed();
+    let woo = MarketplaceId::new("woo:atelier");
+    let coop = s.catalog.cooperatives().unwrap()[0].id;
+    s.catalog
+        .add_marketplace(&woo, coop, "woocommerce", "Atelier")
+        .unwrap();
+    let by_sku = |id: &str, quantity, state| OrderLine {
+        sku: Some(key.product),
+        listing: RemoteId::new("77"),
+        ..line(id, quantity, state)
+    };
+    s.catalog
+        .apply_remote_changes(&etsy(), &page(vec![line("t1", 3, OrderState::Sold)], "c"))
+        .unwrap();
+    assert_eq!(stock(&s, key.product), 0);
+    assert!(s.catalog.oversells().unwrap().is_empty());
+    s.catalog
+        .apply_remote_changes(&woo, &page(vec![by_sku("o9-1", 1, OrderState::Sold)], "c"))
+        .unwrap();
+    assert_eq!(stock(&s, key.product), 0, "never below zero");
+    let oversells = s.catalog.oversells().unwrap();
+    assert_eq!(oversells.len(), 1);
+    let o = &oversells[0];
+    assert_eq!((o.product, o.missing), (key.product, 1));
+    assert_eq!(o.line.marketplace, woo);
+    assert_eq!(o.line.buyer.as_deref(), Some("buyer of o9-1"));
+    assert_eq!(o.line.order.as_deref(), Some("receipt-o9-1"));
+    assert_eq!(o.holders.len(), 1);
+    assert_eq!(o.holders[0].marketplace, etsy());
+    assert_eq!(o.holders[0].buyer.as_deref(), Some("buyer of t1"));
+
+    // The Etsy buyer cancels: the piece goes to the WooCommerce buyer who waits for it,
+    // not back to the stock.
+    s.catalog
+        .apply_remote_changes(&etsy(), &page(vec![line("t1", 3, OrderState::Cancelled)], "c"))
+        .unwrap();
+    assert!(s.catalog.oversells().unwrap().is_empty());
+    assert_eq!(stock(&s, key.product), 2);
+    // Cancelled in turn, the WooCommerce line gives back the piece it now holds.
+    s.catalog
+        .apply_remote_changes(&woo, &page(vec![by_sku("o9-1", 1, OrderState::Cancelled)], "c"))
+        .unwrap();
+    assert_eq!(stock(&s, key.product), 3);
+
+    // Another oversell, settled by the artisan.
+    s.catalog
+        .apply_remote_changes(&woo, &page(vec![by_sku("o10-1", 4, OrderState::Sold)], "c"))
+        .unwrap();
+    assert_eq!(s.catalog.oversells().unwrap()[0].missing, 1);
+    s.catalog.settle_oversell(&woo, "o10-1").unwrap();
+    assert!(s.catalog.oversells().unwrap().is_empty());
+    assert!(s.catalog.settle_oversell(&woo, "o10-1").is_err());
+}
+
+/// One engine per catalog: a second one is refused, and says who holds it.
+#[test]
+fn two_engines_never_sync_one_catalog() {
+    let (s, _) = listed();
+    let app = s.catalog.lock_sync("the Hanout app").unwrap();
+    let other = hanout_store::Catalog::open(&s.path).unwrap();
+    let refused = other.lock_sync("hanout sync").unwrap_err();
+    assert!(
+        matches!(&refused, hanout_store::StoreError::SyncBusy { holder } if holder.starts_with("the Hanout app")),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("the Hanout app"), "{refused}");
+    drop(app);
+    other.lock_sync("hanout sync").unwrap();
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Hanout's sync engine, first piece: the planner.
+//! Hanout's sync engine's pure core: the planner and the rules it plans by.
 //!
 //! For each listing on each marketplace (a *lane*) the planner compares what the seller
 //! wants ([`Listing`]) with what the marketplace last confirmed ([`Confirmed`]), minding the
@@ -14,8 +14,6 @@
 //! (a later piece) carries the operations out and records their outcomes.
 //!
 //! Left open for the executor and the adapters:
-//! - Etsy may refuse a quantity of 0 on create or in an inventory; a sold-out listing may
-//!   need `is_enabled = false` on its offering instead.
 //! - Etsy has no reorder call: `ReorderPhotos` becomes re-ranked uploads
 //!   (`listing_image_id`, `rank`, `overwrite`).
 //! - Alt text is not synced yet: changing it needs an operation of its own or a re-upload.
@@ -34,8 +32,11 @@ pub use ahead::ahead;
 pub use confirm::{Garbled, confirm};
 pub use listing::{
     Confirmed, Listing, ListingText, MarketplaceId, RemoteId, RemoteImageId, RemotePhoto,
+    WhenSoldOut,
 };
-pub use market::{Done, Found, LookUp, Marketplace, RemoteChanges, Request, Sale, batchable};
+pub use market::{
+    Done, Found, LookUp, Marketplace, OrderLine, OrderState, RemoteChanges, Request, batchable,
+};
 pub use outcome::{Backoff, Failure, Reply, classify};
 pub use plan::{InFlight, Lane, LaneKey, Operation, SendState, plan, plan_all};
 pub use reconcile::{Reconciled, reconcile};

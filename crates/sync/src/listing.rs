@@ -64,6 +64,33 @@ pub struct Listing {
     /// The seller wants buyers to see it. It goes live only when it can: see
     /// [`Listing::goes_live`].
     pub published: bool,
+    /// What the marketplace does once the piece is sold out.
+    #[serde(default)]
+    pub when_sold_out: WhenSoldOut,
+}
+
+/// What a marketplace does with a listing whose stock has run out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenSoldOut {
+    /// It holds a stock of 0, out of buyers' sight (WooCommerce).
+    #[default]
+    HoldsZero,
+    /// It refuses a stock of 0: "there is no way in the API to zero out all of the
+    /// inventory for a listing" (Etsy staff, etsy/open-api #560; also #395, #501). The
+    /// listing goes inactive with its last stock, and comes back when stock returns. A
+    /// piece sold out before it was ever listed there is not listed.
+    KeepsLastStock,
+}
+
+impl WhenSoldOut {
+    /// The rule of a marketplace, by the kind of its account (`etsy`, `woocommerce`).
+    pub fn of(kind: &str) -> WhenSoldOut {
+        match kind {
+            "etsy" => WhenSoldOut::KeepsLastStock,
+            _ => WhenSoldOut::HoldsZero,
+        }
+    }
 }
 
 impl Listing {
@@ -83,7 +110,25 @@ impl Listing {
             quantity: fields.quantity,
             photos: product.photos.iter().map(|p| p.hash.clone()).collect(),
             published,
+            when_sold_out: WhenSoldOut::default(),
         }
+    }
+
+    /// The stock to send, when the marketplace will otherwise hold `held`: a marketplace
+    /// that refuses a stock of 0 keeps what it holds while the piece is sold out. `None`
+    /// when no price and stock can be sent at all: sold out there already (a sale of its
+    /// own took it to 0), so a new price waits for stock to return.
+    pub fn stock_given(&self, held: u32) -> Option<u32> {
+        match (self.quantity, self.when_sold_out) {
+            (0, WhenSoldOut::KeepsLastStock) => (held > 0).then_some(held),
+            (quantity, _) => Some(quantity),
+        }
+    }
+
+    /// Whether the listing should not be made at all yet: sold out, on a marketplace
+    /// that cannot hold a stock of 0.
+    pub fn waits_for_stock(&self) -> bool {
+        self.quantity == 0 && self.when_sold_out == WhenSoldOut::KeepsLastStock
     }
 
     /// Whether the listing should be live: wanted, in stock (a sold-out listing is taken

@@ -74,23 +74,48 @@ pub struct Found {
     pub published: bool,
 }
 
-/// One sale, as a marketplace reports it: a fact, applied once.
+/// One line of a buyer's order, as a marketplace reports it: a fact, applied once per
+/// state it passes through.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sale {
-    /// The marketplace's id for the sale (an order line): what makes applying it twice a
-    /// no-op.
+pub struct OrderLine {
+    /// The marketplace's id for the line (Etsy's transaction, WooCommerce's order and line
+    /// item): what makes applying it twice a no-op.
     pub id: String,
+    /// The order (Etsy's receipt) it belongs to, as the seller finds it on the website.
+    pub order: String,
+    /// The buyer's name, when the marketplace gives it: who to contact after an oversell.
+    pub buyer: Option<String>,
     /// The listing that sold.
     pub listing: RemoteId,
     /// The SKU on the listing, when it has one (Etsy's is set after creating).
     pub sku: Option<ProductId>,
     pub quantity: u32,
+    pub state: OrderState,
+}
+
+/// Where an order stands, in the words that matter for stock. Orders change after the
+/// sale (Etsy receipts are shipped, cancelled, refunded; WooCommerce orders go on-hold,
+/// processing, completed, cancelled, refunded), so a line is read again each time its
+/// order changes and its state decides what it takes from stock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// The piece is the buyer's: paid, or held by the marketplace for a payment on its
+    /// way (WooCommerce `on-hold` lowers the shop's stock). It takes stock.
+    Sold,
+    /// Ordered and never paid (WooCommerce `pending` or `failed`, Etsy `open`): it takes
+    /// no stock.
+    Unpaid,
+    /// Cancelled or refunded: what it took comes back.
+    Cancelled,
 }
 
 /// What happened on the marketplace after a cursor, and the cursor that follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoteChanges {
-    pub sales: Vec<Sale>,
+    /// Lines of orders made or changed after the cursor, in any order; a line may come
+    /// again (pulls overlap rather than skip).
+    pub lines: Vec<OrderLine>,
     /// Listings changed on the marketplace's website (edited, deleted): each is looked up.
     pub changed: Vec<RemoteId>,
     pub cursor: String,
@@ -134,8 +159,10 @@ pub trait Marketplace {
     /// Finds a listing: `Ok(None)` when the marketplace has none like it.
     fn look_up(&self, look_up: LookUp<'_>) -> impl Future<Output = Result<Option<Found>, Reply>>;
 
-    /// Sales and listings changed on the website after `cursor` (from the start with
-    /// `None`), oldest first.
+    /// Order lines and listings changed on the website after `cursor` (from the start
+    /// with `None`), one page per call. A pull never skips: an order that changes while
+    /// pages are read (and so moves in the marketplace's order) is read again, never
+    /// missed.
     fn changes_since(
         &self,
         cursor: Option<&str>,

@@ -174,7 +174,7 @@ fn under_way(in_flight: &[InFlight]) -> UnderWay {
 /// | 3 | a `Create`/`Delist` sent    | any     | any       | none: wait, the remote id hangs on it       |
 /// | 4 | edits or nothing            | none    | none      | none                                        |
 /// | 5 | edits or nothing            | none    | some      | `Delist`, alone (no edits before it)        |
-/// | 6 | edits or nothing            | some    | none      | `Create`, alone (the rest once it exists)   |
+/// | 6 | edits or nothing            | some    | none      | `Create`, alone (the rest once it exists); none while sold out where a stock of 0 is refused ([`Listing::waits_for_stock`]) |
 /// | 7 | edits or nothing            | some    | some      | the differences, in this order:             |
 ///
 /// Row 7, against what is confirmed as the edits under way will leave it:
@@ -183,7 +183,7 @@ fn under_way(in_flight: &[InFlight]) -> UnderWay {
 /// |---|--------------------------------------------------------|------------------------------------|
 /// | a | live, and should not be ([`Listing::goes_live`])       | `Unpublish`, first: a sold-out piece comes down before anything else |
 /// | b | words differ                                           | `UpdateFields` with all of them    |
-/// | c | price or stock differ                                  | one `SetPriceAndStock`             |
+/// | c | price or stock differ                                  | one `SetPriceAndStock`; where a stock of 0 is refused, a sold-out listing keeps its stock ([`Listing::stock_given`]) |
 /// | d | a photo on the marketplace is not wanted, or is a second copy | `RemovePhoto` each, before uploads (Etsy's photo limit) |
 /// | e | a wanted photo is not on the marketplace               | `UploadPhoto` each, by rank        |
 /// | f | the photos' order still differs                        | `ReorderPhotos`                    |
@@ -203,6 +203,7 @@ pub fn plan(
         (UnderWay::Existence, _, _) => Vec::new(),
         (UnderWay::Edits, None, None) => Vec::new(),
         (UnderWay::Edits, None, Some(_)) => vec![Operation::Delist],
+        (UnderWay::Edits, Some(want), None) if want.waits_for_stock() => Vec::new(),
         (UnderWay::Edits, Some(want), None) => vec![Operation::Create {
             text: want.text.clone(),
             price: want.price,
@@ -259,10 +260,12 @@ fn differences(want: &Listing, have: &Confirmed, in_flight: &[InFlight]) -> Vec<
             text: want.text.clone(),
         });
     }
-    if price_and_stock != (want.price, want.quantity) {
+    if let Some(stock) = want.stock_given(price_and_stock.1)
+        && price_and_stock != (want.price, stock)
+    {
         ops.push(Operation::SetPriceAndStock {
             price: want.price,
-            quantity: want.quantity,
+            quantity: stock,
         });
     }
     if photos_settled {

@@ -7,7 +7,7 @@ use common::*;
 use hanout_domain::{Category, Lang};
 use hanout_sync::{
     Confirmed, InFlight, Lane, LaneKey, Listing, ListingText, MarketplaceId, Operation, RemoteId,
-    RemoteImageId, RemotePhoto, SendState, plan, plan_all,
+    RemoteImageId, RemotePhoto, SendState, WhenSoldOut, plan, plan_all,
 };
 use proptest::prelude::*;
 
@@ -44,6 +44,9 @@ fn listing() -> impl Strategy<Value = Listing> {
             quantity,
             photos,
             published,
+            // The rule that keeps a sold-out listing's stock has its own property below:
+            // its end state depends on the history, not only on the last wish.
+            when_sold_out: WhenSoldOut::HoldsZero,
         },
     )
 }

@@ -9,6 +9,7 @@ use hanout_domain::{
     Category, Lang, Product, ProductFields, ProductPhoto, ProductStatus, Timestamp,
 };
 use hanout_sync::{
+    WhenSoldOut,
     Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, plan, plan_all,
 };
 
@@ -263,6 +264,81 @@ fn price_and_stock_travel_together() {
     );
 }
 
+/// Etsy refuses a stock of 0 (etsy/open-api #560): a piece sold out elsewhere takes its
+/// Etsy listing down with its last stock, never a 0, and brings it back when stock returns.
+#[test]
+fn sold_out_elsewhere_on_etsy_is_inactive_with_its_last_stock() {
+    let live = Listing {
+        quantity: 1,
+        when_sold_out: WhenSoldOut::KeepsLastStock,
+        ..tajine()
+    };
+    let sold_out = Listing {
+        quantity: 0,
+        ..live.clone()
+    };
+    check(
+        Some(&sold_out),
+        Some(&confirmed(&live)),
+        &[],
+        &[Operation::Unpublish],
+    );
+    // A price change while sold out keeps the stock Etsy holds.
+    let cheaper = Listing {
+        price: dirhams(100),
+        ..sold_out.clone()
+    };
+    let mut off = confirmed(&live);
+    off.published = false;
+    check(
+        Some(&cheaper),
+        Some(&off),
+        &[],
+        &[Operation::SetPriceAndStock {
+            price: dirhams(100),
+            quantity: 1,
+        }],
+    );
+    check(Some(&sold_out), Some(&off), &[], &[]);
+    // Stock back: the stock goes up, then the listing goes live again.
+    let back = Listing {
+        quantity: 2,
+        ..sold_out.clone()
+    };
+    check(
+        Some(&back),
+        Some(&off),
+        &[],
+        &[
+            Operation::SetPriceAndStock {
+                price: dirhams(120),
+                quantity: 2,
+            },
+            Operation::Publish,
+        ],
+    );
+    // Sold out before it was ever on Etsy: nothing is made there until stock returns.
+    check(Some(&sold_out), None, &[], &[]);
+    // Sold out on Etsy itself (its own sale took it to 0): a new price waits for stock.
+    let mut empty = off.clone();
+    empty.quantity = 0;
+    check(Some(&cheaper), Some(&empty), &[], &[]);
+    // Where a stock of 0 is held, it is sent.
+    let woo_sold_out = Listing {
+        when_sold_out: WhenSoldOut::HoldsZero,
+        ..sold_out.clone()
+    };
+    check(
+        Some(&woo_sold_out),
+        Some(&off),
+        &[],
+        &[Operation::SetPriceAndStock {
+            price: dirhams(120),
+            quantity: 0,
+        }],
+    );
+}
+
 #[test]
 fn any_change_of_words_sends_all_of_them() {
     let t = tajine();
@@ -481,6 +557,7 @@ fn every_difference_in_dependency_order() {
         quantity: 2,
         photos: vec![photo(4), photo(3), photo(1)],
         published: true,
+        when_sold_out: WhenSoldOut::HoldsZero,
     };
     check(
         Some(&wanted),

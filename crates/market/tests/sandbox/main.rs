@@ -199,6 +199,7 @@ impl World {
         let mut random = ChaCha8Rng::seed_from_u64(11);
         Engine::new(
             &self.catalog,
+            "the sandbox test",
             markets,
             Box::new(self.clock.clone()),
             Box::new(move || random.random()),

@@ -4,7 +4,7 @@
 use hanout_domain::{Category, Lang, PhotoHash, Price};
 use hanout_sync::{
     Confirmed, Done, InFlight, Listing, ListingText, Operation, RemoteId, RemoteImageId,
-    RemotePhoto, SendState, confirm, plan,
+    RemotePhoto, SendState, WhenSoldOut, confirm, plan,
 };
 
 pub fn photo(n: u8) -> PhotoHash {
@@ -32,6 +32,7 @@ pub fn tajine() -> Listing {
         quantity: 3,
         photos: vec![photo(1)],
         published: true,
+        when_sold_out: WhenSoldOut::HoldsZero,
     }
 }
 

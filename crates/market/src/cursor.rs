@@ -1,0 +1,216 @@
+//! Where a pull of orders stands. Both marketplaces list orders (Etsy's receipts,
+//! WooCommerce's orders) changed since a time, oldest change first, a page at a time by
+//! offset. Orders change after the sale (shipped, cancelled, refunded), and a change moves
+//! the order to the end of that list: every order after it moves up one place, and an
+//! offset counted before the move would step over one of them, for good.
+//!
+//! So each page but the first starts one place early, on the last order already read
+//! (the anchor). If the anchor is not there, something before it moved: the pull starts
+//! again from the beginning of its window, reading again what it read (harmless: a line
+//! applies once per state) rather than skipping. Orders only ever move towards the end,
+//! so the pages read since the last start saw every order in the window; once the end is
+//! reached, the window moves up to the newest change seen.
+
+use std::fmt;
+
+/// An order as the list showed it: its id and when it last changed, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub id: u64,
+    pub modified: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    /// The window starts at this second (inclusive).
+    pub since: i64,
+    /// Orders of the window read so far, in the list's order.
+    read: u64,
+    /// The last of them: the next page must start on it.
+    anchor: Option<Seen>,
+}
+
+impl Cursor {
+    pub fn from(since: i64) -> Cursor {
+        Cursor {
+            since,
+            read: 0,
+            anchor: None,
+        }
+    }
+
+    /// Reads a cursor this module wrote; `None` for anything else (the adapter then reads
+    /// its older forms, or starts from the beginning).
+    pub fn parse(text: &str) -> Option<Cursor> {
+        let mut parts = text.strip_prefix("v2:")?.split(':');
+        let mut next = || parts.next()?.parse::<i64>().ok();
+        let since = next()?;
+        let read = u64::try_from(next()?).ok()?;
+        let anchor = match (next(), next()) {
+            (Some(id), Some(modified)) => Some(Seen {
+                id: u64::try_from(id).ok()?,
+                modified,
+            }),
+            _ => None,
+        };
+        (anchor.is_some() == (read > 0)).then_some(Cursor {
+            since,
+            read,
+            anchor,
+        })
+    }
+
+    /// The offset of the next page: one early, on the anchor.
+    pub fn offset(&self) -> u64 {
+        self.read.saturating_sub(1)
+    }
+
+    /// The cursor after `page`, the answer to a request at [`Cursor::offset`] for at
+    /// most `limit` orders (at least 2: one of them is the anchor), and whether more
+    /// pages follow.
+    pub fn after(&self, page: &[Seen], limit: usize) -> (Cursor, bool) {
+        if let Some(anchor) = self.anchor
+            && page.first() != Some(&anchor)
+        {
+            // An order before the anchor (or the anchor itself) moved to the end.
+            return (Cursor::from(self.since), true);
+        }
+        let Some(last) = page.last() else {
+            return (*self, false);
+        };
+        if page.len() < limit {
+            // The end: the next pull reads what changed from the newest change seen on.
+            return (Cursor::from(last.modified.max(self.since)), false);
+        }
+        let cursor = Cursor {
+            since: self.since,
+            read: self.offset() + page.len() as u64,
+            anchor: Some(*last),
+        };
+        (cursor, true)
+    }
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v2:{}:{}", self.since, self.read)?;
+        if let Some(anchor) = self.anchor {
+            write!(f, ":{}:{}", anchor.id, anchor.modified)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What can happen between two pages: a new order, an order changing, time passing.
+    #[derive(Clone, Debug)]
+    enum Event {
+        New,
+        Change(usize),
+        Tick(i64),
+        Page,
+    }
+
+    fn events() -> impl Strategy<Value = Vec<Event>> {
+        prop::collection::vec(
+            prop_oneof![
+                2 => Just(Event::New),
+                2 => (0usize..64).prop_map(Event::Change),
+                1 => (0i64..3).prop_map(Event::Tick),
+                3 => Just(Event::Page),
+            ],
+            0..200,
+        )
+    }
+
+    /// A marketplace's list: orders changed at or after `since`, oldest change first,
+    /// ties by id, `limit` of them from `offset`.
+    fn list(orders: &BTreeMap<u64, i64>, since: i64, offset: u64, limit: usize) -> Vec<Seen> {
+        let mut all: Vec<Seen> = orders
+            .iter()
+            .filter(|&(_, modified)| *modified >= since)
+            .map(|(&id, &modified)| Seen { id, modified })
+            .collect();
+        all.sort_by_key(|s| (s.modified, s.id));
+        all.into_iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(limit)
+            .collect()
+    }
+
+    proptest! {
+        /// However orders are added and changed between pages, a puller that reads page
+        /// after page sees every order's latest change once the orders stop changing.
+        #[test]
+        fn a_pull_never_skips_an_order_however_the_list_shifts(events in events(), limit in 2usize..6) {
+            let mut orders: BTreeMap<u64, i64> = BTreeMap::new();
+            let mut now = 1_000;
+            let mut cursor = Cursor::from(0);
+            // What the puller saw last of each order.
+            let mut seen: BTreeMap<u64, i64> = BTreeMap::new();
+            let mut page = |cursor: &mut Cursor, orders: &BTreeMap<u64, i64>, seen: &mut BTreeMap<u64, i64>| {
+                let got = list(orders, cursor.since, cursor.offset(), limit);
+                for s in &got {
+                    seen.insert(s.id, s.modified);
+                }
+                let (next, more) = cursor.after(&got, limit);
+                *cursor = next;
+                more
+            };
+            for event in events {
+                match event {
+                    Event::New => {
+                        let id = orders.len() as u64 + 1;
+                        orders.insert(id, now);
+                    }
+                    Event::Change(n) => {
+                        if !orders.is_empty() {
+                            let id = (n % orders.len()) as u64 + 1;
+                            orders.insert(id, now);
+                        }
+                    }
+                    Event::Tick(seconds) => now += seconds,
+                    Event::Page => {
+                        page(&mut cursor, &orders, &mut seen);
+                    }
+                }
+            }
+            // The orders stop changing; the puller reads to the end, twice over (a pull
+            // that ends and the next one), within a bounded number of pages.
+            let mut pages = 0;
+            for _ in 0..2 {
+                while page(&mut cursor, &orders, &mut seen) {
+                    pages += 1;
+                    prop_assert!(pages < 10_000, "the pull never ends");
+                }
+            }
+            prop_assert_eq!(seen, orders);
+        }
+    }
+
+    #[test]
+    fn a_cursor_reads_back_as_it_was_written() {
+        let cursor = Cursor {
+            since: 1_795_478_400,
+            read: 100,
+            anchor: Some(Seen {
+                id: 42,
+                modified: 1_795_478_460,
+            }),
+        };
+        assert_eq!(Cursor::parse(&cursor.to_string()), Some(cursor));
+        assert_eq!(
+            Cursor::parse(&Cursor::from(7).to_string()),
+            Some(Cursor::from(7))
+        );
+        assert_eq!(Cursor::parse("1795478400:3"), None, "the older form");
+        assert_eq!(Cursor::parse("v2:1:5"), None, "read without an anchor");
+    }
+}
