@@ -31,9 +31,11 @@ mod form;
 mod media;
 mod multipart;
 mod page;
+mod sales;
 mod server;
 mod store;
 mod time;
+mod website;
 mod woo;
 
 use std::net::SocketAddr;
@@ -405,6 +407,10 @@ impl App {
             .layer(from_fn_with_state(self.clone(), auth::etsy_gate));
         let woo_api = woo::routes()
             .merge(media::api_routes())
+            .layer(from_fn_with_state(
+                self.clone(),
+                faults::drop_chunked_bodies,
+            ))
             .layer(from_fn_with_state(self.clone(), faults::layer));
         axum::Router::new()
             .merge(etsy_api)
