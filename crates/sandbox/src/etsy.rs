@@ -5,9 +5,11 @@
 //!
 //! Traps kept on purpose: a create always makes a new draft; an upload without
 //! `overwrite` always adds a photo; the SKU exists only through the inventory; every
-//! inventory update remakes the product and offering ids; a listing whose quantity falls
-//! to 0 is `sold_out`, no longer `active`; drafts and inactive listings are invisible
-//! without the owner's token.
+//! inventory update remakes the product and offering ids (etsy/open-api #523) and is
+//! refused when nothing is left to sell (#560); a listing whose quantity falls to 0 is
+//! `sold_out`, no longer `active`; drafts and inactive listings are invisible without the
+//! owner's token; `getListingsByShop` sorts only a search (#510); receipts change after
+//! the sale ([`crate::sales`]).
 
 use std::sync::LazyLock;
 

@@ -8,7 +8,8 @@
 //! DELETE without `force=true` only moves a product to the trash; a batch answers each
 //! item on its own, errors included, with status 200; `modified_after` is strictly after;
 //! a sale lowers the stock without touching the product's `date_modified` (pull sales
-//! from orders).
+//! from orders); orders change status after the sale and the stock follows
+//! ([`crate::sales`]).
 
 use axum::Router;
 use axum::body::Bytes;
