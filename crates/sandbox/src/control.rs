@@ -262,7 +262,15 @@ async fn website_edit(
         Market::Etsy => website::etsy_edit(&app, &base, &edit).map_err(IntoResponse::into_response),
         Market::Woo => website::woo_edit(&app, &base, &edit).map_err(IntoResponse::into_response),
     };
-    Ok(answer.map_or_else(|e| e, |listing| axum::Json(listing).into_response()))
+    Ok(answered(StatusCode::OK, answer))
+}
+
+/// A website action's answer: the listing with `status`, or the market's own refusal.
+fn answered(status: StatusCode, answer: Result<Value, Response>) -> Response {
+    match answer {
+        Ok(body) => (status, axum::Json(body)).into_response(),
+        Err(refusal) => refusal,
+    }
 }
 
 /// `POST /sandbox/website-draft` `{"market", "title", "description", "price",
@@ -283,10 +291,7 @@ async fn website_draft(
         }
         Market::Woo => website::woo_draft(&app, &base, &draft).map_err(IntoResponse::into_response),
     };
-    Ok(answer.map_or_else(
-        |e| e,
-        |made| (StatusCode::CREATED, axum::Json(made)).into_response(),
-    ))
+    Ok(answered(StatusCode::CREATED, answer))
 }
 
 #[derive(Deserialize)]

@@ -1037,3 +1037,43 @@ pub(crate) fn order(c: &Connection, id: i64) -> Result<Option<Order>> {
     )
     .optional()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sandbox file from before receipts and orders changed after the sale opens with
+    /// their old rows as they were: receipts paid (when made), orders having lowered the
+    /// stock.
+    #[test]
+    fn an_older_file_gains_the_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE etsy_receipt (receipt_id INTEGER PRIMARY KEY,
+                     buyer_user_id INTEGER NOT NULL, buyer_name TEXT NOT NULL,
+                     created INTEGER NOT NULL, updated INTEGER NOT NULL);
+                 INSERT INTO etsy_receipt VALUES (3300000001, 7, 'Amina', 100, 100);
+                 CREATE TABLE woo_order (id INTEGER PRIMARY KEY, status TEXT NOT NULL,
+                     line_items TEXT NOT NULL, created INTEGER NOT NULL,
+                     modified INTEGER NOT NULL);
+                 INSERT INTO woo_order VALUES (1001, 'processing', '[]', 100, 100);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(Some(&path)).unwrap();
+        let receipt = receipt(store.conn(), 3300000001).unwrap().unwrap();
+        assert_eq!(receipt.status, "paid");
+        assert!(receipt.is_paid && !receipt.is_shipped);
+        assert_eq!(receipt.paid_at, Some(100));
+        let order = order(store.conn(), 1001).unwrap().unwrap();
+        assert!(order.stock_reduced && order.sales_recorded);
+        assert_eq!(order.buyer, "Amina Benali");
+        drop(store);
+        // Opening again changes nothing.
+        let store = Store::open(Some(&path)).unwrap();
+        assert_eq!(receipts(store.conn()).unwrap().len(), 1);
+    }
+}
