@@ -1,27 +1,30 @@
-//! The sandbox's own routes, under `/sandbox/`, never faulty: the fault switchboard,
-//! simulated sales, a seller's deletion on the website, and the whole state for tests.
+//! The sandbox's own routes, under `/sandbox/`, JSON in and out, never faulty: the fault
+//! switchboard, simulated sales and what happens to orders afterwards, the seller's own
+//! work on the marketplaces' websites, and the whole state for tests.
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use rand::Rng;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::faults::{FaultBoard, Faults};
-use crate::store::{self, LineItem, Order, Receipt, ReceiptLine};
-use crate::{App, etsy, lock, woo};
+use crate::sales::{self, Market, NoSale, Purchase, Refusal, sell};
+use crate::{App, etsy, store, website, woo};
 
 pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/sandbox/faults", get(get_faults).put(put_faults))
         .route("/sandbox/sale", post(sale))
+        .route("/sandbox/order-status", post(order_status))
+        .route("/sandbox/website-edit", post(website_edit))
+        .route("/sandbox/website-draft", post(website_draft))
+        .route("/sandbox/website-delete", post(website_delete))
         .route("/sandbox/state", get(state))
         .route("/sandbox/reset", post(reset))
-        .route("/sandbox/website-delete", post(website_delete))
         .fallback(fallback)
 }
 
@@ -90,8 +93,8 @@ struct SpecBody {
 }
 
 /// `PUT /sandbox/faults` with `{"spec": "drop=0.1,…"}` or the fields of [`Faults`]
-/// (`drop`, `5xx`, `429`, `reset`, `latency_ms`, `seed`). The sequence restarts from the
-/// seed.
+/// (`drop`, `5xx`, `429`, `reset`, `latency_ms`, `lag_secs`, `page_drift`, `ignore_rank`,
+/// `no_chunked`, `seed`). The sequence restarts from the seed.
 async fn put_faults(State(app): State<App>, body: Bytes) -> Result<Response, Refused> {
     let value: Value =
         serde_json::from_slice(&body).map_err(|e| bad(format!("the body is not JSON: {e}")))?;
@@ -104,7 +107,7 @@ async fn put_faults(State(app): State<App>, body: Bytes) -> Result<Response, Ref
     } else {
         let faults: Faults = serde_json::from_value(value).map_err(|e| {
             bad(format!(
-                "expected {{\"spec\": \"drop=0.1,5xx=0.05,...\"}} or the fields drop, 5xx, 429, reset, latency_ms, seed: {e}"
+                "expected {{\"spec\": \"drop=0.1,5xx=0.05,...\"}} or the fields drop, 5xx, 429, reset, latency_ms, lag_secs, page_drift, ignore_rank, no_chunked, seed: {e}"
             ))
         })?;
         faults.validate().map_err(|e| bad(e.to_string()))?;
@@ -115,254 +118,24 @@ async fn put_faults(State(app): State<App>, body: Bytes) -> Result<Response, Ref
 }
 
 // ---------------------------------------------------------------------------------------
-// Sales
+// Sales and orders
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Market {
-    Etsy,
-    Woo,
+/// Reads a control route's JSON body, or says what it should have been.
+fn body<T: serde::de::DeserializeOwned>(bytes: &[u8], expected: &str) -> Result<T, Refused> {
+    serde_json::from_slice(bytes).map_err(|e| bad(format!("expected {expected}: {e}")))
 }
 
-impl Market {
-    pub(crate) fn parse(s: &str) -> Option<Market> {
-        match s {
-            "etsy" => Some(Market::Etsy),
-            "woocommerce" | "woo" => Some(Market::Woo),
-            _ => None,
-        }
-    }
+fn market(name: &str) -> Result<Market, Refused> {
+    Market::parse(name)
+        .ok_or_else(|| bad(format!("market must be etsy or woocommerce, got {name:?}")))
 }
 
-/// Why a sale was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum NoSale {
-    NotFound,
-    NotLive,
-    SoldOut,
-    NotEnough,
-    BadQuantity,
-}
-
-impl NoSale {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            NoSale::NotFound => "not_found",
-            NoSale::NotLive => "not_live",
-            NoSale::SoldOut => "sold_out",
-            NoSale::NotEnough => "not_enough",
-            NoSale::BadQuantity => "bad_quantity",
-        }
-    }
-
-    pub(crate) fn status(self) -> StatusCode {
-        match self {
-            NoSale::NotFound => StatusCode::NOT_FOUND,
-            NoSale::BadQuantity => StatusCode::BAD_REQUEST,
-            _ => StatusCode::CONFLICT,
-        }
-    }
-}
-
-pub(crate) struct Refusal {
-    pub why: NoSale,
-    pub message: String,
-}
-
-impl From<rusqlite::Error> for Refusal {
-    fn from(e: rusqlite::Error) -> Refusal {
-        Refusal {
-            why: NoSale::NotFound,
-            message: format!("sandbox database: {e}"),
-        }
-    }
-}
-
-fn refuse(why: NoSale, message: String) -> Refusal {
-    Refusal { why, message }
-}
-
-const BUYERS: &[&str] = &[
-    "Amina Benali",
-    "Youssef El Amrani",
-    "Claire Dubois",
-    "فاطمة الزهراء العلوي",
-    "ⵜⵉⵍⴻⵍⵍⵉ ⴰⵎⴰⵣⵉⵖ",
-    "Sarah Johnson",
-];
-
-/// A buyer buys `quantity` of a live listing: an Etsy receipt or a WooCommerce order, and
-/// the stock goes down (Etsy: `sold_out` at 0; WooCommerce: `outofstock`).
-pub(crate) fn sell(app: &App, market: Market, id: i64, quantity: i64) -> Result<Value, Refusal> {
-    if !(1..=999).contains(&quantity) {
-        return Err(refuse(
-            NoSale::BadQuantity,
-            "quantity must be between 1 and 999".into(),
-        ));
-    }
-    let buyer = {
-        let mut rng = lock(&app.rng);
-        (
-            BUYERS[rng.random_range(0..BUYERS.len())].to_string(),
-            rng.random_range(10_000_000..99_999_999i64),
-        )
-    };
-    match market {
-        Market::Etsy => sell_on_etsy(app, id, quantity, buyer),
-        Market::Woo => sell_on_woo(app, id, quantity),
-    }
-}
-
-fn sell_on_etsy(
-    app: &App,
-    id: i64,
-    quantity: i64,
-    (buyer_name, buyer_user_id): (String, i64),
-) -> Result<Value, Refusal> {
-    let now = app.now_secs();
-    let mut store = app.store();
-    let tx = store.transaction()?;
-    let Some(mut listing) = store::listing(&tx, id)? else {
-        return Err(refuse(NoSale::NotFound, format!("no Etsy listing {id}")));
-    };
-    match listing.state.as_str() {
-        "active" => {}
-        "sold_out" => {
-            return Err(refuse(
-                NoSale::SoldOut,
-                format!("Etsy listing {id} is sold out"),
-            ));
-        }
-        other => {
-            return Err(refuse(
-                NoSale::NotLive,
-                format!("Etsy listing {id} is not live (state {other})"),
-            ));
-        }
-    }
-    let available = listing.quantity();
-    let Some(product) = listing.inventory.products.iter_mut().find(|p| {
-        p.offerings
-            .iter()
-            .any(|o| o.is_enabled && o.quantity >= quantity)
-    }) else {
-        return Err(refuse(
-            NoSale::NotEnough,
-            format!("Etsy listing {id} has only {available} left"),
-        ));
-    };
-    let (product_id, sku) = (product.product_id, product.sku.clone());
-    let mut price = 0;
-    if let Some(offering) = product
-        .offerings
-        .iter_mut()
-        .find(|o| o.is_enabled && o.quantity >= quantity)
-    {
-        offering.quantity -= quantity;
-        price = offering.price_cents;
-    }
-    // Only a live listing sells, so this is the sold-out half of the rule.
-    listing.follow_stock(now);
-    listing.updated = now;
-    store::save_listing(&tx, &listing)?;
-    let first_image = store::images(&tx, id)?.first().map(|i| i.listing_image_id);
-    let receipt = Receipt {
-        receipt_id: store::next_id(&tx, "etsy_receipt")?,
-        buyer_user_id,
-        buyer_name,
-        created: now,
-        updated: now,
-        transactions: vec![ReceiptLine {
-            transaction_id: store::next_id(&tx, "etsy_transaction")?,
-            listing_id: id,
-            product_id: Some(product_id),
-            sku,
-            title: listing.title.clone(),
-            quantity,
-            price_cents: price,
-            listing_image_id: first_image,
-            created: now,
-        }],
-    };
-    store::insert_receipt(&tx, &receipt)?;
-    tx.commit()?;
-    Ok(json!({
-        "market": "etsy",
-        "listing_id": id,
-        "receipt_id": receipt.receipt_id,
-        "transaction_id": receipt.transactions[0].transaction_id,
-        "quantity": quantity,
-        "quantity_left": listing.quantity(),
-        "state": listing.state,
-    }))
-}
-
-fn sell_on_woo(app: &App, id: i64, quantity: i64) -> Result<Value, Refusal> {
-    let now = app.now_secs();
-    let mut store = app.store();
-    let tx = store.transaction()?;
-    let Some(mut product) = store::product(&tx, id)?.filter(|p| p.status != "trash") else {
-        return Err(refuse(
-            NoSale::NotFound,
-            format!("no WooCommerce product {id}"),
-        ));
-    };
-    if product.status != "publish" {
-        return Err(refuse(
-            NoSale::NotLive,
-            format!(
-                "WooCommerce product {id} is not live (status {})",
-                product.status
-            ),
-        ));
-    }
-    if product.stock_status == "outofstock" {
-        return Err(refuse(
-            NoSale::SoldOut,
-            format!("WooCommerce product {id} is out of stock"),
-        ));
-    }
-    if product.manage_stock {
-        let left = product.stock_quantity.unwrap_or(0);
-        if left < quantity {
-            return Err(refuse(
-                NoSale::NotEnough,
-                format!("WooCommerce product {id} has only {left} left"),
-            ));
-        }
-        product.stock_quantity = Some(left - quantity);
-        if left - quantity == 0 {
-            product.stock_status = "outofstock".into();
-        }
-    }
-    product.total_sales += quantity;
-    // Like wc_update_product_stock: the stock changes, date_modified does not.
-    store::save_product(&tx, &product)?;
-    let order = Order {
-        id: store::next_id(&tx, "woo_order")?,
-        status: "processing".into(),
-        line_items: vec![LineItem {
-            id: store::next_id(&tx, "woo_line_item")?,
-            product_id: id,
-            name: product.name.clone(),
-            sku: product.sku.clone(),
-            quantity,
-            price_cents: crate::form::parse_cents(&product.regular_price).unwrap_or(0),
-            image_id: product.images.first().copied(),
-        }],
-        created: now,
-        modified: now,
-    };
-    store::insert_order(&tx, &order)?;
-    tx.commit()?;
-    Ok(json!({
-        "market": "woocommerce",
-        "listing_id": id,
-        "order_id": order.id,
-        "line_item_id": order.line_items[0].id,
-        "quantity": quantity,
-        "stock_quantity": product.stock_quantity,
-        "stock_status": product.stock_status,
-    }))
+fn refused(refusal: Refusal) -> Response {
+    (
+        refusal.why.status(),
+        axum::Json(json!({"error": refusal.message, "reason": refusal.why.code()})),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -371,33 +144,154 @@ struct SaleBody {
     listing_id: i64,
     #[serde(default = "one")]
     quantity: i64,
+    status: Option<String>,
+    buyer: Option<String>,
 }
 
 fn one() -> i64 {
     1
 }
 
-/// `POST /sandbox/sale` `{"market": "etsy"|"woocommerce", "listing_id": N, "quantity": 1}`
-async fn sale(State(app): State<App>, body: Bytes) -> Result<Response, Refused> {
-    let body: SaleBody = serde_json::from_slice(&body).map_err(|e| {
-        bad(format!(
-            "expected {{\"market\": \"etsy\"|\"woocommerce\", \"listing_id\": N, \"quantity\": 1}}: {e}"
-        ))
-    })?;
-    let market = Market::parse(&body.market).ok_or_else(|| {
-        bad(format!(
-            "market must be etsy or woocommerce, got {:?}",
-            body.market
-        ))
-    })?;
-    match sell(&app, market, body.listing_id, body.quantity) {
-        Ok(done) => Ok((StatusCode::CREATED, axum::Json(done)).into_response()),
-        Err(refusal) => Ok((
-            refusal.why.status(),
-            axum::Json(json!({"error": refusal.message, "reason": refusal.why.code()})),
-        )
-            .into_response()),
+/// `POST /sandbox/sale` `{"market": "etsy"|"woocommerce", "listing_id": N, "quantity": 1,
+/// "status": …, "buyer": …}`: 201 with the order's id, or 409 if sold out or not live.
+async fn sale(State(app): State<App>, bytes: Bytes) -> Result<Response, Refused> {
+    let body: SaleBody = body(
+        &bytes,
+        r#"{"market": "etsy"|"woocommerce", "listing_id": N, "quantity": 1, "status": "paid"|"processing"|"on-hold"|"pending", "buyer": "name"}"#,
+    )?;
+    let purchase = Purchase {
+        market: market(&body.market)?,
+        listing_id: body.listing_id,
+        quantity: body.quantity,
+        status: body.status.as_deref(),
+        buyer: body.buyer.as_deref(),
+    };
+    Ok(match sell(&app, &purchase) {
+        Ok(done) => (StatusCode::CREATED, axum::Json(done)).into_response(),
+        Err(refusal) => refused(refusal),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusBody {
+    market: String,
+    order_id: i64,
+    status: String,
+}
+
+/// `POST /sandbox/order-status` `{"market", "order_id", "status"}`: the order moves on
+/// (see [`crate::sales`]); 200 with the order as the market's API shows it, 404 for an
+/// unknown order, 400 for a status the market does not have, 409 for a change it does
+/// not make.
+async fn order_status(
+    State(app): State<App>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    let body: StatusBody = body(
+        &bytes,
+        r#"{"market": "etsy"|"woocommerce", "order_id": N, "status": "paid"|"shipped"|"completed"|"cancelled"|"refunded"|"on-hold"|"processing"|"pending"|"failed"}"#,
+    )?;
+    let market = market(&body.market)?;
+    let to = match market {
+        Market::Etsy => sales::etsy_status(&body.status),
+        Market::Woo => sales::woo_status(&body.status),
     }
+    .ok_or_else(|| {
+        bad(format!(
+            "{} has no order status {:?}",
+            market.name(),
+            body.status
+        ))
+    })?;
+    let answer = match market {
+        Market::Etsy => move_receipt(&app, body.order_id, to),
+        Market::Woo => move_order(&app, &app.base_url(&headers), body.order_id, to),
+    };
+    Ok(match answer {
+        Ok(order) => axum::Json(order).into_response(),
+        Err(refusal) => refused(refusal),
+    })
+}
+
+fn no_order(market: Market, id: i64) -> Refusal {
+    Refusal {
+        why: NoSale::NotFound,
+        message: format!("no {} order {id}", market.name()),
+    }
+}
+
+fn move_receipt(app: &App, id: i64, to: &str) -> Result<Value, Refusal> {
+    let now = app.now_secs();
+    let mut store = app.store();
+    let tx = store.transaction()?;
+    let mut receipt = store::receipt(&tx, id)?.ok_or_else(|| no_order(Market::Etsy, id))?;
+    sales::move_etsy_receipt(&tx, &mut receipt, to, now)?;
+    tx.commit()?;
+    Ok(etsy::receipt_json(app, &receipt))
+}
+
+fn move_order(app: &App, base: &str, id: i64, to: &str) -> Result<Value, Refusal> {
+    let now = app.now_secs();
+    let mut store = app.store();
+    let tx = store.transaction()?;
+    let mut order = store::order(&tx, id)?.ok_or_else(|| no_order(Market::Woo, id))?;
+    sales::move_woo_order(&tx, &mut order, to, now)?;
+    tx.commit()?;
+    Ok(woo::order_json(base, &order))
+}
+
+// ---------------------------------------------------------------------------------------
+// The seller on the website
+
+/// `POST /sandbox/website-edit` `{"market", "listing_id", "price"?, "quantity"?,
+/// "title"?, "description"?, "state"?, "remove_image_id"?, "add_image"?}`: 200 with the
+/// listing as the market's API shows it; refusals as the market words them.
+async fn website_edit(
+    State(app): State<App>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    let edit: website::Edit = body(
+        &bytes,
+        r#"{"market": "etsy"|"woocommerce", "listing_id": N, and any of "price": "120.00", "quantity", "title", "description", "state", "remove_image_id", "add_image": "placeholder"|base64}"#,
+    )?;
+    let base = app.base_url(&headers);
+    let answer = match market(&edit.market)? {
+        Market::Etsy => website::etsy_edit(&app, &base, &edit).map_err(IntoResponse::into_response),
+        Market::Woo => website::woo_edit(&app, &base, &edit).map_err(IntoResponse::into_response),
+    };
+    Ok(answered(StatusCode::OK, answer))
+}
+
+/// A website action's answer: the listing with `status`, or the market's own refusal.
+fn answered(status: StatusCode, answer: Result<Value, Response>) -> Response {
+    match answer {
+        Ok(body) => (status, axum::Json(body)).into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// `POST /sandbox/website-draft` `{"market", "title", "description", "price",
+/// "quantity"}`: 201 `{"market", "listing_id", "listing"}`, a draft without SKU.
+async fn website_draft(
+    State(app): State<App>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    let draft: website::NewDraft = body(
+        &bytes,
+        r#"{"market": "etsy"|"woocommerce", "title", "description", "price": "120.00", "quantity": N}"#,
+    )?;
+    let base = app.base_url(&headers);
+    let answer = match market(&draft.market)? {
+        Market::Etsy => {
+            website::etsy_draft(&app, &base, &draft).map_err(IntoResponse::into_response)
+        }
+        Market::Woo => website::woo_draft(&app, &base, &draft).map_err(IntoResponse::into_response),
+    };
+    Ok(answered(StatusCode::CREATED, answer))
 }
 
 #[derive(Deserialize)]
@@ -410,44 +304,19 @@ struct DeleteBody {
 }
 
 /// `POST /sandbox/website-delete`: the seller deletes a listing on the marketplace's own
-/// website. Etsy deletes it; WooCommerce's admin moves it to the trash (`permanent`
-/// deletes it for good).
-async fn website_delete(State(app): State<App>, body: Bytes) -> Result<Response, Refused> {
-    let body: DeleteBody = serde_json::from_slice(&body).map_err(|e| {
-        bad(format!(
-            "expected {{\"market\": \"etsy\"|\"woocommerce\", \"listing_id\": N}}: {e}"
-        ))
-    })?;
-    let market = Market::parse(&body.market).ok_or_else(|| {
-        bad(format!(
-            "market must be etsy or woocommerce, got {:?}",
-            body.market
-        ))
-    })?;
+/// website (see [`website::delete`]).
+async fn website_delete(State(app): State<App>, bytes: Bytes) -> Result<Response, Refused> {
+    let body: DeleteBody = body(
+        &bytes,
+        r#"{"market": "etsy"|"woocommerce", "listing_id": N, "permanent": false}"#,
+    )?;
     let id = body.listing_id;
-    let now = app.now_secs();
-    let mut store = app.store();
-    let tx = store.transaction()?;
-    let found = match market {
-        Market::Etsy => store::delete_listing(&tx, id)?,
-        Market::Woo => match store::product(&tx, id)? {
-            None => false,
-            Some(_) if body.permanent => store::delete_product(&tx, id)?,
-            Some(mut product) => {
-                product.status = "trash".into();
-                product.modified = now;
-                store::save_product(&tx, &product)?;
-                true
-            }
-        },
-    };
-    if !found {
+    if !website::delete(&app, market(&body.market)?, id, body.permanent)? {
         return Err(Refused(
             StatusCode::NOT_FOUND,
             format!("no {} listing {id}", body.market),
         ));
     }
-    tx.commit()?;
     Ok(
         axum::Json(json!({"deleted": true, "market": body.market, "listing_id": id}))
             .into_response(),
@@ -540,6 +409,8 @@ async fn state(State(app): State<App>) -> Result<Response, Refused> {
             json!({
                 "id": o.id,
                 "status": o.status,
+                "buyer": o.buyer,
+                "stock_reduced": o.stock_reduced,
                 "created": o.created,
                 "modified": o.modified,
                 "line_items": o.line_items,

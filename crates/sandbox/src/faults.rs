@@ -13,6 +13,17 @@
 //!
 //! Faults apply to the marketplace API routes only, never to `/sandbox/*`, the OAuth
 //! pages (`/oauth/connect`, `/v3/public/oauth/token`) or the buyer page.
+//!
+//! The same board switches on realism the services show only at times, off unless set;
+//! each is drawn from its own stream of the seed, so turning one on leaves the fault
+//! sequence as it was:
+//!
+//! | key | what the client sees | source |
+//! | --- | --- | --- |
+//! | `lag=MIN..MAX` | Etsy `getListingsByShop` shows a new listing only MIN..MAX seconds (per listing) after its creation; `getListing` shows it at once | etsy/open-api #510 |
+//! | `page_drift=P` | a `getListingsByShop` page after the first is, with probability P, shifted by one: it repeats the previous page's last listing or skips one | etsy/open-api #510 |
+//! | `ignore_rank=P` | an Etsy photo upload's `rank` is ignored with probability P: the photo goes last | etsy/open-api #298 |
+//! | `no_chunked=true` | the WordPress host hands PHP an empty body for `Transfer-Encoding: chunked` requests (Apache + PHP-FPM) | PHP-FPM / mod_proxy_fcgi |
 
 use std::fmt;
 use std::str::FromStr;
@@ -49,6 +60,19 @@ pub struct Faults {
     /// Milliseconds of latency, uniform in MIN..=MAX, before everything else.
     #[serde(default)]
     pub latency_ms: Option<(u64, u64)>,
+    /// Seconds, uniform in MIN..=MAX and fixed per listing, before Etsy's
+    /// `getListingsByShop` shows a new listing.
+    #[serde(default)]
+    pub lag_secs: Option<(u64, u64)>,
+    /// How often a `getListingsByShop` page after the first is shifted by one listing.
+    #[serde(default)]
+    pub page_drift: f64,
+    /// How often an Etsy photo upload's `rank` is ignored.
+    #[serde(default)]
+    pub ignore_rank: f64,
+    /// The WordPress host drops `Transfer-Encoding: chunked` bodies.
+    #[serde(default)]
+    pub no_chunked: bool,
     #[serde(default)]
     pub seed: u64,
 }
@@ -61,12 +85,20 @@ impl Faults {
         rate_limit: 0.0,
         reset: 0.0,
         latency_ms: None,
+        lag_secs: None,
+        page_drift: 0.0,
+        ignore_rank: 0.0,
+        no_chunked: false,
         seed: 0,
     };
 
     /// Checks the ranges: each probability in 0..=1, their sum at most 1, latency MIN ≤ MAX.
     pub fn validate(&self) -> Result<(), FaultSpecError> {
-        for (key, p) in self.probabilities() {
+        let independent = [
+            ("page_drift", self.page_drift),
+            ("ignore_rank", self.ignore_rank),
+        ];
+        for (key, p) in self.probabilities().into_iter().chain(independent) {
             if !(0.0..=1.0).contains(&p) {
                 return Err(FaultSpecError::OutOfRange {
                     key: key.to_string(),
@@ -83,7 +115,23 @@ impl Faults {
         {
             return Err(FaultSpecError::Latency(format!("{min}..{max}")));
         }
+        if let Some((min, max)) = self.lag_secs
+            && min > max
+        {
+            return Err(FaultSpecError::Lag(format!("{min}..{max}")));
+        }
         Ok(())
+    }
+
+    /// Seconds after its creation before `getListingsByShop` shows this listing: the
+    /// same for a listing under a seed, whatever else happened.
+    pub fn lag_secs(&self, listing_id: i64) -> i64 {
+        let Some((min, max)) = self.lag_secs else {
+            return 0;
+        };
+        let id = u64::try_from(listing_id).unwrap_or(0);
+        let mut rng = stream(self.seed, LAG_STREAMS.wrapping_add(id));
+        i64::try_from(rng.random_range(min..=max)).unwrap_or(i64::MAX)
     }
 
     fn probabilities(&self) -> [(&'static str, f64); 4] {
@@ -102,14 +150,17 @@ impl Default for Faults {
     }
 }
 
+/// The keys a spec may name.
+const KEYS: &str = "drop, 5xx, 429, reset, latency, lag, page_drift, ignore_rank, no_chunked, seed";
+
 /// Why a fault spec was refused.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum FaultSpecError {
     #[error(
-        "fault spec item {0:?} is not KEY=VALUE (keys: drop, 5xx, 429, reset, latency, seed; e.g. \"drop=0.1,5xx=0.05,latency=20..200,seed=7\")"
+        "fault spec item {0:?} is not KEY=VALUE (keys: {KEYS}; e.g. \"drop=0.1,5xx=0.05,latency=20..200,seed=7\")"
     )]
     NotKeyValue(String),
-    #[error("unknown fault {0:?} (known: drop, 5xx, 429, reset, latency, seed)")]
+    #[error("unknown fault {0:?} (known: {KEYS})")]
     UnknownKey(String),
     #[error("fault {0:?} is given twice")]
     Duplicate(String),
@@ -121,6 +172,10 @@ pub enum FaultSpecError {
     SumOverOne(f64),
     #[error("latency {0:?} is not MIN..MAX milliseconds with MIN <= MAX (e.g. 20..200)")]
     Latency(String),
+    #[error("lag {0:?} is not MIN..MAX seconds with MIN <= MAX (e.g. 30..600)")]
+    Lag(String),
+    #[error("no_chunked {0:?} is not true or false")]
+    NotABool(String),
     #[error("seed {0:?} is not a whole number between 0 and 2^64-1")]
     Seed(String),
 }
@@ -157,7 +212,22 @@ impl FromStr for Faults {
                 "5xx" => faults.server_error = probability()?,
                 "429" => faults.rate_limit = probability()?,
                 "reset" => faults.reset = probability()?,
-                "latency" => faults.latency_ms = Some(parse_latency(value)?),
+                "latency" => {
+                    faults.latency_ms = Some(
+                        parse_range(value).ok_or_else(|| FaultSpecError::Latency(value.into()))?,
+                    );
+                }
+                "lag" => {
+                    faults.lag_secs =
+                        Some(parse_range(value).ok_or_else(|| FaultSpecError::Lag(value.into()))?);
+                }
+                "page_drift" => faults.page_drift = probability()?,
+                "ignore_rank" => faults.ignore_rank = probability()?,
+                "no_chunked" => {
+                    faults.no_chunked = crate::form::parse_bool(value)
+                        .filter(|_| !value.is_empty())
+                        .ok_or_else(|| FaultSpecError::NotABool(value.to_string()))?;
+                }
                 "seed" => {
                     faults.seed = value
                         .parse()
@@ -172,18 +242,15 @@ impl FromStr for Faults {
     }
 }
 
-fn parse_latency(value: &str) -> Result<(u64, u64), FaultSpecError> {
-    let bad = || FaultSpecError::Latency(value.to_string());
+/// `MIN..MAX` (or one number), MIN <= MAX.
+fn parse_range(value: &str) -> Option<(u64, u64)> {
     let (min, max) = match value.split_once("..") {
         Some((min, max)) => (min.trim(), max.trim()),
         None => (value, value),
     };
-    let min: u64 = min.parse().map_err(|_| bad())?;
-    let max: u64 = max.parse().map_err(|_| bad())?;
-    if min > max {
-        return Err(bad());
-    }
-    Ok((min, max))
+    let min: u64 = min.parse().ok()?;
+    let max: u64 = max.parse().ok()?;
+    (min <= max).then_some((min, max))
 }
 
 /// The spec string, which [`Faults::from_str`] reads back.
@@ -196,6 +263,19 @@ impl fmt::Display for Faults {
         )?;
         if let Some((min, max)) = self.latency_ms {
             write!(f, ",latency={min}..{max}")?;
+        }
+        // The realism keys only when on, so a plain fault spec reads as before.
+        if let Some((min, max)) = self.lag_secs {
+            write!(f, ",lag={min}..{max}")?;
+        }
+        if self.page_drift > 0.0 {
+            write!(f, ",page_drift={}", self.page_drift)?;
+        }
+        if self.ignore_rank > 0.0 {
+            write!(f, ",ignore_rank={}", self.ignore_rank)?;
+        }
+        if self.no_chunked {
+            write!(f, ",no_chunked=true")?;
         }
         write!(f, ",seed={}", self.seed)
     }
@@ -218,22 +298,71 @@ pub struct Decision {
     pub fault: Fault,
 }
 
+/// How a listings page is shifted by a listing that moved while the client paged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drift {
+    None,
+    /// A listing moved in front of the page: its first item is the previous page's last.
+    Repeat,
+    /// A listing moved out from in front of the page: one item is never shown.
+    Skip,
+}
+
 /// The seeded sequence of decisions. Every request takes the same number of draws
-/// whatever it gets, so the n-th request of a seed always meets the same fate.
+/// whatever it gets, so the n-th request of a seed always meets the same fate. The
+/// realism draws come from streams of their own.
 #[derive(Clone, Debug)]
 pub struct FaultBoard {
     faults: Faults,
     rng: ChaCha8Rng,
+    drift_rng: ChaCha8Rng,
+    rank_rng: ChaCha8Rng,
+}
+
+/// The seed's streams: 0 is the faults', the others the realism's.
+const DRIFT_STREAM: u64 = 1;
+const RANK_STREAM: u64 = 2;
+/// Lags are drawn from stream `LAG_STREAMS + listing_id`, so a listing's lag does not
+/// depend on the order of requests.
+const LAG_STREAMS: u64 = 1 << 40;
+
+fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
 }
 
 impl FaultBoard {
     pub fn new(faults: Faults) -> FaultBoard {
-        let rng = ChaCha8Rng::seed_from_u64(faults.seed);
-        FaultBoard { faults, rng }
+        let seed = faults.seed;
+        FaultBoard {
+            faults,
+            rng: stream(seed, 0),
+            drift_rng: stream(seed, DRIFT_STREAM),
+            rank_rng: stream(seed, RANK_STREAM),
+        }
     }
 
     pub fn faults(&self) -> &Faults {
         &self.faults
+    }
+
+    /// Whether the next listings page after the first drifts, and how. Two draws every
+    /// time, so the sequence replays whatever the pages.
+    pub fn next_drift(&mut self) -> Drift {
+        let roll: f64 = self.drift_rng.random();
+        let repeat: bool = self.drift_rng.random();
+        match (roll < self.faults.page_drift, repeat) {
+            (false, _) => Drift::None,
+            (true, true) => Drift::Repeat,
+            (true, false) => Drift::Skip,
+        }
+    }
+
+    /// Whether the next photo upload's rank is ignored.
+    pub fn next_rank_ignored(&mut self) -> bool {
+        let roll: f64 = self.rank_rng.random();
+        roll < self.faults.ignore_rank
     }
 
     /// The fate of the next request.
@@ -321,6 +450,28 @@ pub(crate) async fn layer(State(app): State<App>, request: Request, next: Next) 
     }
 }
 
+/// The middleware on the WordPress routes: with `no_chunked`, a request sent with
+/// `Transfer-Encoding: chunked` reaches WordPress with an empty body, as on the many
+/// shared hosts where Apache hands PHP-FPM no body without a `Content-Length`
+/// (mod_proxy_fcgi). A media upload then fails with `rest_upload_no_data`; a JSON route
+/// sees no parameters at all.
+pub(crate) async fn drop_chunked_bodies(
+    State(app): State<App>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let chunked = request
+        .headers()
+        .get_all(header::TRANSFER_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked && app.fault_board().faults().no_chunked {
+        *request.body_mut() = Body::empty();
+    }
+    next.run(request).await
+}
+
 /// A 5xx as the service's front would give it: 500 from the application in its own JSON,
 /// 502 and 503 from a gateway as an HTML page (parse carefully).
 pub(crate) fn server_error(service: Service, status: u16) -> Response {
@@ -397,6 +548,39 @@ mod tests {
     }
 
     #[test]
+    fn realism_keys_round_trip_and_leave_the_fault_sequence_alone() {
+        let f: Faults =
+            "drop=0.3,lag=30..600,page_drift=0.5,ignore_rank=0.25,no_chunked=true,seed=5"
+                .parse()
+                .unwrap();
+        assert_eq!(f.lag_secs, Some((30, 600)));
+        assert_eq!(
+            (f.page_drift, f.ignore_rank, f.no_chunked),
+            (0.5, 0.25, true)
+        );
+        assert_eq!(f.to_string().parse::<Faults>().unwrap(), f);
+        let plain: Faults = "drop=0.3,seed=5".parse().unwrap();
+        let with: Vec<_> = FaultBoard::new(f.clone()).take(100).collect();
+        let without: Vec<_> = FaultBoard::new(plain).take(100).collect();
+        assert_eq!(with, without);
+        // Drift and rank draws replay from the seed.
+        let draws = |f: &Faults| {
+            let mut board = FaultBoard::new(f.clone());
+            let drifts: Vec<Drift> = (0..50).map(|_| board.next_drift()).collect();
+            let ranks: Vec<bool> = (0..50).map(|_| board.next_rank_ignored()).collect();
+            (drifts, ranks)
+        };
+        let (drifts, ranks) = draws(&f);
+        assert_eq!((drifts.clone(), ranks.clone()), draws(&f));
+        for wanted in [Drift::None, Drift::Repeat, Drift::Skip] {
+            assert!(drifts.contains(&wanted), "{wanted:?}");
+        }
+        assert!(ranks.contains(&true) && ranks.contains(&false));
+        let off = draws(&Faults::NONE);
+        assert!(off.0.iter().all(|d| *d == Drift::None) && off.1.iter().all(|r| !r));
+    }
+
+    #[test]
     fn bad_specs_say_why() {
         let cases = [
             ("drop", "not KEY=VALUE"),
@@ -407,6 +591,9 @@ mod tests {
             ("drop=0.6,5xx=0.6", "add up to"),
             ("latency=200..20", "MIN <= MAX"),
             ("seed=-1", "seed"),
+            ("lag=10..5", "lag"),
+            ("ignore_rank=2", "not a probability"),
+            ("no_chunked=sometimes", "no_chunked"),
         ];
         for (spec, expected) in cases {
             let err = spec.parse::<Faults>().unwrap_err().to_string();

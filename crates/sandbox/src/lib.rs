@@ -8,12 +8,20 @@
 //!   access tokens, `x-api-key` as `keystring:shared_secret`, per-second and per-day
 //!   limits with `retry-after`, no idempotency (a create always makes a new draft, an
 //!   upload without `overwrite` always adds a photo), the SKU only through the inventory,
-//!   inventory ids remade on every update, a listing that sells out stops being active.
+//!   inventory ids remade on every update, no inventory with nothing to sell, a listing
+//!   that sells out stops being active, receipts whose status and `updated_timestamp`
+//!   change after the sale, listings paged in Etsy's own order unless searched.
 //! - WooCommerce: unique SKUs (`product_invalid_sku` with the existing `resource_id`),
 //!   prices as strings, batches that answer each item on its own, media uploads that need
-//!   a WordPress application password rather than the WooCommerce keys.
+//!   a WordPress application password rather than the WooCommerce keys, orders whose
+//!   status moves the stock as WooCommerce's hooks do.
+//! - The seller at work on the websites behind the app's back (`/sandbox/website-…`).
 //! - Faults ([`Faults`]): latency, connections reset before handling, answers lost after
-//!   the change committed, 5xx before commit, 429s; seeded, so a seed replays.
+//!   the change committed, 5xx before commit, 429s; and realism off by default (lists
+//!   that lag, pages that drift, ranks ignored, chunked bodies lost); seeded, so a seed
+//!   replays.
+//!
+//! The crate's README lists every modelled behaviour with its source.
 //!
 //! It depends on no other Hanout crate: it plays an outside service.
 //!
@@ -31,9 +39,11 @@ mod form;
 mod media;
 mod multipart;
 mod page;
+mod sales;
 mod server;
 mod store;
 mod time;
+mod website;
 mod woo;
 
 use std::net::SocketAddr;
@@ -405,6 +415,10 @@ impl App {
             .layer(from_fn_with_state(self.clone(), auth::etsy_gate));
         let woo_api = woo::routes()
             .merge(media::api_routes())
+            .layer(from_fn_with_state(
+                self.clone(),
+                faults::drop_chunked_bodies,
+            ))
             .layer(from_fn_with_state(self.clone(), faults::layer));
         axum::Router::new()
             .merge(etsy_api)

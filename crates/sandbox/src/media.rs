@@ -84,6 +84,79 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<ImageInfo> {
     }
 }
 
+/// A small real PNG of one colour, picked by `n`: what the seller's "add a photo" on a
+/// marketplace's website adds when a test does not bring its own picture. A different `n`
+/// gives a different file (and hash).
+pub(crate) fn placeholder_png(n: u64) -> Vec<u8> {
+    const SIDE: u32 = 16;
+    let colour = [
+        (n.wrapping_mul(97) % 256) as u8,
+        (n.wrapping_mul(57).wrapping_add(80) % 256) as u8,
+        (n.wrapping_mul(31).wrapping_add(160) % 256) as u8,
+    ];
+    // Each row: the filter byte (0, none), then the pixels.
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(colour.iter().copied().cycle().take(3 * SIDE as usize))
+        .collect();
+    let mut raw = row.repeat(SIDE as usize);
+    // The first pixels spell `n`, so no two placeholders are the same file.
+    raw[1..9].copy_from_slice(&n.to_be_bytes());
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&SIDE.to_be_bytes());
+    ihdr.extend_from_slice(&SIDE.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png_chunk(&mut png, b"IHDR", &ihdr);
+    png_chunk(&mut png, b"IDAT", &zlib_stored(&raw));
+    png_chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    let start = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32(&out[start..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// A zlib stream of stored (uncompressed) deflate blocks.
+fn zlib_stored(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = data.chunks(0xFFFF).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        out.push(u8::from(i + 1 == blocks.len()));
+        let len = u16::try_from(block.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in data {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -280,8 +353,30 @@ fn try_upload(app: &App, headers: &HeaderMap, body: &[u8]) -> Result<Response, W
             "Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename=\"image.png\"` or similar.",
         ));
     };
-    // WordPress trusts the file's bytes, not the Content-Type: anything that is not an
-    // image of an allowed type fails in the sideload, with a 500.
+    let now = app.now_secs();
+    let mut store = app.store();
+    let tx = store.transaction()?;
+    let media = store_media(&tx, body, &filename, now)?;
+    tx.commit()?;
+    drop(store);
+    let id = media.id;
+    let base = app.base_url(headers);
+    let mut response = (StatusCode::CREATED, axum::Json(media_json(&base, &media))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&format!("{base}/wp-json/wp/v2/media/{id}")) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Adds a file to the media library under (a cleaned) `filename`, as WordPress's
+/// sideload does: it trusts the file's bytes, not the Content-Type, so anything that is
+/// not an image of an allowed type fails, with a 500.
+pub(crate) fn store_media(
+    tx: &rusqlite::Connection,
+    body: &[u8],
+    filename: &str,
+    now: i64,
+) -> Result<Media, WooError> {
     let not_allowed = || {
         WooError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -290,7 +385,7 @@ fn try_upload(app: &App, headers: &HeaderMap, body: &[u8]) -> Result<Response, W
         )
     };
     let info = sniff(body).ok_or_else(not_allowed)?;
-    let clean = sanitize_file_name(&filename);
+    let clean = sanitize_file_name(filename);
     let (stem, ext) = match clean.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), ext.to_ascii_lowercase()),
         _ => return Err(not_allowed()),
@@ -304,12 +399,8 @@ fn try_upload(app: &App, headers: &HeaderMap, body: &[u8]) -> Result<Response, W
         (real, _) => real.to_string(),
     };
     let filename = format!("{stem}.{ext}");
-    let now = app.now_secs();
-    let mut store = app.store();
-    let tx = store.transaction()?;
-    let id = store::next_id(&tx, "wp_media")?;
     let media = Media {
-        id,
+        id: store::next_id(tx, "wp_media")?,
         filename,
         title: stem,
         mime: info.mime.to_string(),
@@ -319,15 +410,8 @@ fn try_upload(app: &App, headers: &HeaderMap, body: &[u8]) -> Result<Response, W
         size: body.len() as i64,
         created: now,
     };
-    store::insert_media(&tx, &media, body)?;
-    tx.commit()?;
-    drop(store);
-    let base = app.base_url(headers);
-    let mut response = (StatusCode::CREATED, axum::Json(media_json(&base, &media))).into_response();
-    if let Ok(location) = HeaderValue::from_str(&format!("{base}/wp-json/wp/v2/media/{id}")) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    store::insert_media(tx, &media, body)?;
+    Ok(media)
 }
 
 fn invalid_media_id() -> WooError {
@@ -409,6 +493,16 @@ mod tests {
         assert_eq!(sniff(b"<html>"), None);
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF]), None);
         assert_eq!(sniff(&png[..20]), None);
+    }
+
+    #[test]
+    fn placeholders_are_real_pngs_that_differ() {
+        let a = placeholder_png(1);
+        let info = sniff(&a).unwrap();
+        assert_eq!((info.mime, info.width, info.height), ("image/png", 16, 16));
+        assert_ne!(sha256_hex(&a), sha256_hex(&placeholder_png(2)));
+        // The CRC of IEND is fixed by the format.
+        assert!(a.ends_with(&[0xAE, 0x42, 0x60, 0x82]));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::App;
-use crate::control::{Market, NoSale, sell};
 use crate::form::{Fields, parse_cents};
+use crate::sales::{Market, NoSale, Purchase, sell};
 use crate::store;
 
 pub(crate) fn routes() -> Router<App> {
@@ -293,7 +293,7 @@ async fn buy(State(app): State<App>, body: Bytes) -> Response {
         Market::Etsy => "etsy",
         Market::Woo => "woocommerce",
     };
-    let code = match sell(&app, market, id, quantity) {
+    let code = match sell(&app, &Purchase::one(market, id, quantity)) {
         Ok(_) => "sold",
         Err(refusal) => match refusal.why {
             NoSale::BadQuantity => "bad",

@@ -108,6 +108,22 @@ CREATE TABLE IF NOT EXISTS woo_order (
 );
 ";
 
+/// Columns added after the first release, with the value rows that predate them take:
+/// an older sandbox file gains them when opened. (Etsy receipts from then were paid and
+/// not shipped; WooCommerce orders from then were `processing` and had lowered the stock.)
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("etsy_receipt", "status", "TEXT NOT NULL DEFAULT 'paid'"),
+    ("etsy_receipt", "is_paid", "INTEGER NOT NULL DEFAULT 1"),
+    ("etsy_receipt", "is_shipped", "INTEGER NOT NULL DEFAULT 0"),
+    ("etsy_receipt", "paid_at", "INTEGER"),
+    ("etsy_receipt", "shipped_at", "INTEGER"),
+    ("woo_order", "buyer", "TEXT NOT NULL DEFAULT 'Amina Benali'"),
+    ("woo_order", "stock_reduced", "INTEGER NOT NULL DEFAULT 1"),
+    ("woo_order", "sales_recorded", "INTEGER NOT NULL DEFAULT 1"),
+    ("woo_order", "paid", "INTEGER"),
+    ("woo_order", "completed", "INTEGER"),
+];
+
 /// Where each kind of id starts: far apart, so that an id used in the wrong place fails.
 const COUNTERS: &[(&str, i64)] = &[
     ("etsy_listing", 4_100_000_001),
@@ -139,6 +155,7 @@ impl Store {
         let mut store = Store { conn };
         let tx = store.transaction()?;
         tx.execute_batch(SCHEMA)?;
+        add_missing_columns(&tx)?;
         start_counters(&tx)?;
         tx.commit()?;
         Ok(store)
@@ -165,6 +182,27 @@ impl Store {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
     }
+}
+
+fn add_missing_columns(tx: &Transaction<'_>) -> Result<()> {
+    for (table, column, declaration) in ADDED_COLUMNS {
+        let present: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+            params![table, column],
+            |r| r.get(0),
+        )?;
+        if !present {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {table} ADD COLUMN {column} {declaration}"
+            ))?;
+        }
+    }
+    // Receipts from before `paid_at` were paid when they were made.
+    tx.execute(
+        "UPDATE etsy_receipt SET paid_at = created WHERE paid_at IS NULL AND is_paid = 1",
+        [],
+    )?;
+    Ok(())
 }
 
 fn start_counters(tx: &Transaction<'_>) -> Result<()> {
@@ -533,6 +571,13 @@ pub(crate) struct Receipt {
     pub receipt_id: i64,
     pub buyer_user_id: i64,
     pub buyer_name: String,
+    /// One of `ShopReceipt.status`: `paid`, `completed`, `open`, `payment processing`,
+    /// `canceled`, `fully refunded`, `partially refunded`.
+    pub status: String,
+    pub is_paid: bool,
+    pub is_shipped: bool,
+    pub paid_at: Option<i64>,
+    pub shipped_at: Option<i64>,
     pub created: i64,
     pub updated: i64,
     pub transactions: Vec<ReceiptLine>,
@@ -564,6 +609,7 @@ pub(crate) fn insert_receipt(c: &Connection, receipt: &Receipt) -> Result<()> {
             receipt.updated
         ],
     )?;
+    save_receipt_status(c, receipt)?;
     for t in &receipt.transactions {
         c.execute(
             "INSERT INTO etsy_transaction (transaction_id, receipt_id, listing_id, product_id, sku,
@@ -586,9 +632,35 @@ pub(crate) fn insert_receipt(c: &Connection, receipt: &Receipt) -> Result<()> {
     Ok(())
 }
 
+/// What changes on a receipt after the sale: its status, paid and shipped flags, and
+/// `updated`.
+pub(crate) fn save_receipt_status(c: &Connection, receipt: &Receipt) -> Result<()> {
+    c.execute(
+        "UPDATE etsy_receipt SET status = ?2, is_paid = ?3, is_shipped = ?4, paid_at = ?5,
+                shipped_at = ?6, updated = ?7
+         WHERE receipt_id = ?1",
+        params![
+            receipt.receipt_id,
+            receipt.status,
+            receipt.is_paid,
+            receipt.is_shipped,
+            receipt.paid_at,
+            receipt.shipped_at,
+            receipt.updated
+        ],
+    )?;
+    Ok(())
+}
+
+/// One receipt with its lines.
+pub(crate) fn receipt(c: &Connection, id: i64) -> Result<Option<Receipt>> {
+    Ok(receipts(c)?.into_iter().find(|r| r.receipt_id == id))
+}
+
 pub(crate) fn receipts(c: &Connection) -> Result<Vec<Receipt>> {
     let mut stmt = c.prepare(
-        "SELECT receipt_id, buyer_user_id, buyer_name, created, updated
+        "SELECT receipt_id, buyer_user_id, buyer_name, created, updated, status, is_paid,
+                is_shipped, paid_at, shipped_at
          FROM etsy_receipt ORDER BY receipt_id",
     )?;
     let mut receipts: Vec<Receipt> = stmt
@@ -599,6 +671,11 @@ pub(crate) fn receipts(c: &Connection) -> Result<Vec<Receipt>> {
                 buyer_name: r.get(2)?,
                 created: r.get(3)?,
                 updated: r.get(4)?,
+                status: r.get(5)?,
+                is_paid: r.get(6)?,
+                is_shipped: r.get(7)?,
+                paid_at: r.get(8)?,
+                shipped_at: r.get(9)?,
                 transactions: Vec::new(),
             })
         })?
@@ -886,16 +963,44 @@ pub(crate) struct LineItem {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Order {
     pub id: i64,
+    /// `pending`, `on-hold`, `processing`, `completed`, `cancelled`, `refunded` or `failed`.
     pub status: String,
     pub line_items: Vec<LineItem>,
+    /// The billing name.
+    pub buyer: String,
+    /// WooCommerce's `_order_stock_reduced`: the stock was lowered for this order and not
+    /// given back since.
+    pub stock_reduced: bool,
+    /// WooCommerce's `_recorded_sales`: the products' `total_sales` counted this order.
+    pub sales_recorded: bool,
+    pub paid: Option<i64>,
+    pub completed: Option<i64>,
     pub created: i64,
     pub modified: i64,
 }
 
-pub(crate) fn insert_order(c: &Connection, o: &Order) -> Result<()> {
+const ORDER_COLUMNS: &str = "id, status, line_items, buyer, stock_reduced, sales_recorded, paid,
+     completed, created, modified";
+
+/// Inserts or replaces the whole order.
+pub(crate) fn save_order(c: &Connection, o: &Order) -> Result<()> {
     c.execute(
-        "INSERT INTO woo_order (id, status, line_items, created, modified) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![o.id, o.status, to_json(&o.line_items), o.created, o.modified],
+        &format!(
+            "INSERT OR REPLACE INTO woo_order ({ORDER_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        ),
+        params![
+            o.id,
+            o.status,
+            to_json(&o.line_items),
+            o.buyer,
+            o.stock_reduced,
+            o.sales_recorded,
+            o.paid,
+            o.completed,
+            o.created,
+            o.modified
+        ],
     )?;
     Ok(())
 }
@@ -906,23 +1011,69 @@ fn order_row(r: &rusqlite::Row<'_>) -> Result<Order> {
         id: r.get(0)?,
         status: r.get(1)?,
         line_items: from_json(2, &items)?,
-        created: r.get(3)?,
-        modified: r.get(4)?,
+        buyer: r.get(3)?,
+        stock_reduced: r.get(4)?,
+        sales_recorded: r.get(5)?,
+        paid: r.get(6)?,
+        completed: r.get(7)?,
+        created: r.get(8)?,
+        modified: r.get(9)?,
     })
 }
 
 pub(crate) fn orders(c: &Connection) -> Result<Vec<Order>> {
-    let mut stmt =
-        c.prepare("SELECT id, status, line_items, created, modified FROM woo_order ORDER BY id")?;
+    let mut stmt = c.prepare(&format!(
+        "SELECT {ORDER_COLUMNS} FROM woo_order ORDER BY id"
+    ))?;
     let rows = stmt.query_map([], order_row)?;
     rows.collect()
 }
 
 pub(crate) fn order(c: &Connection, id: i64) -> Result<Option<Order>> {
     c.query_row(
-        "SELECT id, status, line_items, created, modified FROM woo_order WHERE id = ?1",
+        &format!("SELECT {ORDER_COLUMNS} FROM woo_order WHERE id = ?1"),
         [id],
         order_row,
     )
     .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sandbox file from before receipts and orders changed after the sale opens with
+    /// their old rows as they were: receipts paid (when made), orders having lowered the
+    /// stock.
+    #[test]
+    fn an_older_file_gains_the_new_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE etsy_receipt (receipt_id INTEGER PRIMARY KEY,
+                     buyer_user_id INTEGER NOT NULL, buyer_name TEXT NOT NULL,
+                     created INTEGER NOT NULL, updated INTEGER NOT NULL);
+                 INSERT INTO etsy_receipt VALUES (3300000001, 7, 'Amina', 100, 100);
+                 CREATE TABLE woo_order (id INTEGER PRIMARY KEY, status TEXT NOT NULL,
+                     line_items TEXT NOT NULL, created INTEGER NOT NULL,
+                     modified INTEGER NOT NULL);
+                 INSERT INTO woo_order VALUES (1001, 'processing', '[]', 100, 100);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(Some(&path)).unwrap();
+        let receipt = receipt(store.conn(), 3300000001).unwrap().unwrap();
+        assert_eq!(receipt.status, "paid");
+        assert!(receipt.is_paid && !receipt.is_shipped);
+        assert_eq!(receipt.paid_at, Some(100));
+        let order = order(store.conn(), 1001).unwrap().unwrap();
+        assert!(order.stock_reduced && order.sales_recorded);
+        assert_eq!(order.buyer, "Amina Benali");
+        drop(store);
+        // Opening again changes nothing.
+        let store = Store::open(Some(&path)).unwrap();
+        assert_eq!(receipts(store.conn()).unwrap().len(), 1);
+    }
 }

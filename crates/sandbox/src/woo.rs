@@ -8,7 +8,8 @@
 //! DELETE without `force=true` only moves a product to the trash; a batch answers each
 //! item on its own, errors included, with status 200; `modified_after` is strictly after;
 //! a sale lowers the stock without touching the product's `date_modified` (pull sales
-//! from orders).
+//! from orders); orders change status after the sale and the stock follows
+//! ([`crate::sales`]).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -166,7 +167,7 @@ fn route_id(params: &Params) -> Result<i64, WooError> {
     id.parse().map_err(|_| WooError::no_route())
 }
 
-fn invalid_product_id(status: StatusCode) -> WooError {
+pub(crate) fn invalid_product_id(status: StatusCode) -> WooError {
     WooError::new(status, "woocommerce_rest_product_invalid_id", "Invalid ID.")
 }
 
@@ -327,7 +328,7 @@ pub(crate) fn product_json(
     }))
 }
 
-fn order_json(base: &str, o: &Order) -> Value {
+pub(crate) fn order_json(base: &str, o: &Order) -> Value {
     let total: i64 = o
         .line_items
         .iter()
@@ -358,9 +359,10 @@ fn order_json(base: &str, o: &Order) -> Value {
             })
         })
         .collect();
+    let (first_name, last_name) = o.buyer.split_once(' ').unwrap_or((o.buyer.as_str(), ""));
     let address = json!({
-        "first_name": "Amina",
-        "last_name": "Benali",
+        "first_name": first_name,
+        "last_name": last_name,
         "company": "",
         "address_1": "45 Rue Souika",
         "address_2": "",
@@ -397,10 +399,10 @@ fn order_json(base: &str, o: &Order) -> Value {
         "payment_method_title": "Cash on delivery",
         "transaction_id": "",
         "customer_note": "",
-        "date_paid": null,
-        "date_paid_gmt": null,
-        "date_completed": null,
-        "date_completed_gmt": null,
+        "date_paid": o.paid.map(wp_date),
+        "date_paid_gmt": o.paid.map(wp_date),
+        "date_completed": o.completed.map(wp_date),
+        "date_completed_gmt": o.completed.map(wp_date),
         "cart_hash": "",
         "meta_data": [],
         "line_items": items,
@@ -419,7 +421,7 @@ fn order_json(base: &str, o: &Order) -> Value {
 
 /// What a create or an update may set.
 #[derive(Default)]
-struct ProductInput {
+pub(crate) struct ProductInput {
     name: Option<String>,
     slug: Option<String>,
     status: Option<String>,
@@ -460,7 +462,7 @@ fn wp_int(v: &Value) -> Option<i64> {
     }
 }
 
-fn read_input(p: &Map<String, Value>) -> Result<ProductInput, WooError> {
+pub(crate) fn read_input(p: &Map<String, Value>) -> Result<ProductInput, WooError> {
     let mut invalid = Invalid::default();
     let mut input = ProductInput::default();
     let string = |name: &str, invalid: &mut Invalid| -> Option<String> {
@@ -619,7 +621,7 @@ fn unique_slug(c: &rusqlite::Connection, slug: &str, id: i64) -> Result<String, 
 
 /// Applies `input` to `p` (a new product or a loaded one) and saves it, in `c`'s
 /// transaction.
-fn apply_and_save(
+pub(crate) fn apply_and_save(
     c: &rusqlite::Connection,
     p: &mut Product,
     input: ProductInput,
@@ -687,7 +689,7 @@ fn apply_and_save(
     Ok(())
 }
 
-fn new_product(id: i64, now: i64) -> Product {
+pub(crate) fn new_product(id: i64, now: i64) -> Product {
     Product {
         id,
         name: String::new(),
@@ -707,7 +709,11 @@ fn new_product(id: i64, now: i64) -> Product {
     }
 }
 
-fn create_one(app: &App, base: &str, params: &Map<String, Value>) -> Result<Value, WooError> {
+pub(crate) fn create_one(
+    app: &App,
+    base: &str,
+    params: &Map<String, Value>,
+) -> Result<Value, WooError> {
     if params.get("id").and_then(wp_int).is_some_and(|id| id > 0) {
         return Err(WooError::bad_request(
             "woocommerce_rest_product_exists",

@@ -272,6 +272,49 @@ impl Sandbox {
         self.woo(Method::POST, "/products").json(&body).send().await
     }
 
+    /// An Etsy GET as the seller, its JSON.
+    pub async fn etsy_json(&self, tokens: &Tokens, path: &str) -> Value {
+        json(
+            self.etsy(tokens, Method::GET, path)
+                .send()
+                .await
+                .expect("etsy get"),
+        )
+        .await
+    }
+
+    /// A WooCommerce GET, its JSON.
+    pub async fn woo_json(&self, path: &str) -> Value {
+        json(self.woo(Method::GET, path).send().await.expect("woo get")).await
+    }
+
+    /// A POST of JSON to one of the sandbox's own routes.
+    pub async fn control(&self, path: &str, body: Value) -> Response {
+        self.request(Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("control route")
+    }
+
+    pub async fn order_status(&self, market: &str, order_id: &Value, status: &str) -> Response {
+        self.control(
+            "/sandbox/order-status",
+            json!({"market": market, "order_id": order_id, "status": status}),
+        )
+        .await
+    }
+
+    /// The sandbox's clock in Unix seconds.
+    pub fn now_secs(&self) -> i64 {
+        let since = self
+            .clock
+            .now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970");
+        i64::try_from(since.as_secs()).expect("seconds")
+    }
+
     pub async fn sale(&self, market: &str, listing_id: i64, quantity: i64) -> Response {
         self.request(Method::POST, "/sandbox/sale")
             .json(&json!({"market": market, "listing_id": listing_id, "quantity": quantity}))

@@ -540,12 +540,36 @@ async fn create_draft_listing_refuses_what_etsy_refuses() {
 }
 
 #[tokio::test]
-async fn selling_out_through_the_inventory_and_back() {
+async fn an_inventory_with_nothing_to_sell_is_refused_and_only_a_sale_sells_out() {
     let s = Sandbox::start().await;
     let t = s.etsy_login().await;
     let id = s.etsy_live(&t, "Babouches en cuir", "HNT-B1", 2).await;
-    let response = s.etsy_inventory(&t, id, "HNT-B1", 120.0, 0).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    let inventory_path = format!("/listings/{id}/inventory");
+    let before = s.etsy_json(&t, &inventory_path).await;
+
+    // etsy/open-api #560, #395: no way to zero out all of the inventory.
+    let zero = s.etsy_inventory(&t, id, "HNT-B1", 120.0, 0).await;
+    assert_eq!(zero.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        json(zero).await["error"],
+        "One offering must have quantity greater than 0"
+    );
+    // Nor by disabling the only offering that has stock.
+    let disabled = s
+        .etsy(&t, Method::PUT, &format!("/listings/{id}/inventory"))
+        .json(&serde_json::json!({"products": [{
+            "sku": "HNT-B1", "property_values": [],
+            "offerings": [{"price": 120.0, "quantity": 3, "is_enabled": false}],
+        }]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::BAD_REQUEST);
+    // Nothing changed, not even the ids.
+    assert_eq!(s.etsy_json(&t, &inventory_path).await, before);
+
+    // A sale on Etsy itself is what takes a listing to 0.
+    assert_eq!(s.sale("etsy", id, 2).await.status(), StatusCode::CREATED);
     let listing: Value = json(
         s.etsy(&t, Method::GET, &format!("/listings/{id}"))
             .send()
@@ -554,6 +578,7 @@ async fn selling_out_through_the_inventory_and_back() {
     )
     .await;
     assert_eq!(listing["state"], "sold_out");
+    assert_eq!(listing["quantity"], 0);
     let sold_out = json(
         s.etsy(&t, Method::GET, &format!("/shops/{SHOP}/listings"))
             .query(&[("state", "sold_out")])
@@ -563,25 +588,21 @@ async fn selling_out_through_the_inventory_and_back() {
     )
     .await;
     assert_eq!(sold_out["count"], 1);
-    // Inventory ids are new on every update.
-    let before = json(
-        s.etsy(&t, Method::GET, &format!("/listings/{id}/inventory"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    s.etsy_inventory(&t, id, "HNT-B1", 120.0, 5).await;
-    let after = json(
-        s.etsy(&t, Method::GET, &format!("/listings/{id}/inventory"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+
+    // Stock back: active again, and inventory ids are new on every update.
+    let before = s.etsy_json(&t, &inventory_path).await;
+    assert_eq!(
+        s.etsy_inventory(&t, id, "HNT-B1", 120.0, 5).await.status(),
+        StatusCode::OK
+    );
+    let after = s.etsy_json(&t, &inventory_path).await;
     assert_ne!(
         before["products"][0]["product_id"],
         after["products"][0]["product_id"]
+    );
+    assert_ne!(
+        before["products"][0]["offerings"][0]["offering_id"],
+        after["products"][0]["offerings"][0]["offering_id"]
     );
     let listing = json(
         s.etsy(&t, Method::GET, &format!("/listings/{id}"))

@@ -4,5 +4,9 @@
 mod common;
 mod etsy;
 mod faults;
+mod orders;
 mod page;
+mod realism;
+mod receipts;
+mod website;
 mod woo;
