@@ -262,14 +262,14 @@ impl Etsy {
         credentials: Credentials,
         vault: Arc<dyn TokenVault>,
         clock: Arc<dyn Clock>,
-    ) -> Etsy {
-        Etsy {
+    ) -> Result<Etsy, http::ClientError> {
+        Ok(Etsy {
             shop,
             credentials: Mutex::new(credentials),
             vault,
             clock,
-            client: http::client(),
-        }
+            client: http::client()?,
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -502,7 +502,13 @@ impl Etsy {
             self.shop.shop_id,
             id.as_str()
         );
-        let builder = self.request(Method::POST, &path).await?.multipart(form);
+        // A form whose parts all have a length goes with its Content-Length, unchunked;
+        // the photo's size sets the deadline.
+        let builder = self
+            .request(Method::POST, &path)
+            .await?
+            .multipart(form)
+            .timeout(http::upload_deadline(photo.len()));
         let answer = http::with_progress(self.call(builder), sent, progress).await?;
         let image: Image = answer.json(message)?;
         Ok(Done::Uploaded(RemoteImageId::new(
@@ -701,8 +707,12 @@ impl Etsy {
         pkce: &sign_in::Pkce,
         now: Timestamp,
     ) -> Result<Tokens, Reply> {
+        let client = http::client().map_err(|error| {
+            tracing::error!(%error, "no HTTPS client for the Etsy sign-in");
+            Reply::NotSent
+        })?;
         let answer = Answer::read(
-            http::client()
+            client
                 .post(format!(
                     "{}/v3/public/oauth/token",
                     api.trim_end_matches('/')

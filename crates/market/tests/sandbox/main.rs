@@ -311,7 +311,8 @@ async fn etsy_account(url: &str, vault: &Vault, clock: &VirtualClock) -> Setting
         },
         Arc::new(NoVault),
         Arc::new(clock.clone()),
-    );
+    )
+    .expect("an HTTPS client");
     shop.taxonomy = etsy.taxonomy().await.expect("the taxonomy");
     shop.shipping_profile_id = etsy.shipping_profile().await.expect("a shipping profile");
     Settings::Etsy(shop)
