@@ -48,6 +48,8 @@ pub enum ConnectError {
     Missing { account: String, what: &'static str },
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Client(#[from] crate::ClientError),
 }
 
 /// The vault's names for an account's secrets.
@@ -152,7 +154,9 @@ pub fn connect(
         })?;
     Ok(match settings {
         Settings::Etsy(shop) => Market::Etsy(etsy(shop, vault, account, clock)?),
-        Settings::Woocommerce(shop) => Market::Woo(Woo::new(shop, secret(vault, account, "keys")?)),
+        Settings::Woocommerce(shop) => {
+            Market::Woo(Woo::new(shop, secret(vault, account, "keys")?)?)
+        }
     })
 }
 
@@ -179,7 +183,7 @@ fn etsy(
         },
         rotated,
         clock,
-    ))
+    )?)
 }
 
 /// Why an account could not be added.

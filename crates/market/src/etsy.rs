@@ -11,11 +11,13 @@
 //!   Etsy's rules before anything is sent, with one clear reason per rule.
 //! - Every request carries `x-api-key: keystring:secret` and a bearer token; an expired
 //!   token is refreshed, and the rotated refresh token is stored before the new access
-//!   token is used ([`Tokens`], [`TokenVault`]).
+//!   token is used ([`Tokens`], [`TokenVault`]); if the vault fails, the new pair is used
+//!   from memory and stored again at each later call until it is kept.
 //! - `X-Etsy-Request-Uuid` is logged with every failure; rate-limit answers carry
 //!   `Retry-After`, which the engine honours.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hanout_domain::{Category, Clock, Lang, Price, ProductId, Timestamp};
@@ -152,6 +154,10 @@ fn pick(words: &BTreeMap<Lang, String>) -> Option<(Lang, &str)> {
 pub struct Etsy {
     shop: EtsyShop,
     credentials: Mutex<Credentials>,
+    /// The tokens in `credentials` were rotated but the vault could not keep them: they
+    /// are used all the same (the old refresh token is spent), and stored again at every
+    /// call until the vault takes them. Read and written with `credentials` held.
+    unsaved: AtomicBool,
     vault: Arc<dyn TokenVault>,
     clock: Arc<dyn Clock>,
     client: reqwest::Client,
@@ -285,14 +291,15 @@ impl Etsy {
         credentials: Credentials,
         vault: Arc<dyn TokenVault>,
         clock: Arc<dyn Clock>,
-    ) -> Etsy {
-        Etsy {
+    ) -> Result<Etsy, http::ClientError> {
+        Ok(Etsy {
             shop,
             credentials: Mutex::new(credentials),
+            unsaved: AtomicBool::new(false),
             vault,
             clock,
-            client: http::client(),
-        }
+            client: http::client()?,
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -310,8 +317,11 @@ impl Etsy {
     }
 
     /// A fresh access token: refreshed when it has expired (or will within a minute),
-    /// and the new pair stored before it is used.
+    /// and the new pair stored before it is used. If the vault cannot take the new pair,
+    /// it is used anyway (the old refresh token is spent: dropping the new one would lock
+    /// the shop out until the artisan signs in again) and stored again at the next call.
     async fn access(&self) -> Result<(String, String), Reply> {
+        self.store_unsaved();
         let c = self.credentials();
         let key = format!("{}:{}", c.keystring, c.shared_secret);
         if c.tokens.expires_at.millis() > self.clock.now().millis() + 60_000 {
@@ -358,19 +368,39 @@ impl Etsy {
                     .saturating_add(fresh.expires_in.saturating_mul(1000)),
             ),
         };
-        // Stored first: the old refresh token is dead now, and losing the new one would
-        // lock the shop out until the artisan signs in again.
-        self.vault.store(&tokens).map_err(|e| Reply::Status {
-            code: 507,
-            retry_after: None,
-            message: format!("the new Etsy sign-in could not be kept: {e}"),
-        })?;
         let access = tokens.access.clone();
-        self.credentials
+        let mut held = self
+            .credentials
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .tokens = tokens;
+            .unwrap_or_else(PoisonError::into_inner);
+        held.tokens = tokens;
+        self.unsaved.store(true, Ordering::SeqCst);
+        self.store_held(&held);
         Ok((key, access))
+    }
+
+    /// Stores rotated tokens the vault could not take before, if there are any.
+    fn store_unsaved(&self) {
+        let held = self
+            .credentials
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if self.unsaved.load(Ordering::SeqCst) {
+            self.store_held(&held);
+        }
+    }
+
+    /// Stores `held`'s tokens (the credentials' lock held, so an older pair can never
+    /// overwrite a newer one), and remembers whether that worked.
+    fn store_held(&self, held: &Credentials) {
+        match self.vault.store(&held.tokens) {
+            Ok(()) => self.unsaved.store(false, Ordering::SeqCst),
+            // The vault's error names a file or the keyring, never a token.
+            Err(error) => tracing::warn!(
+                %error,
+                "the new Etsy sign-in could not be stored: kept in memory, stored again at the next request"
+            ),
+        }
     }
 
     async fn request(&self, method: Method, path: &str) -> Result<RequestBuilder, Reply> {
@@ -525,7 +555,13 @@ impl Etsy {
             self.shop.shop_id,
             id.as_str()
         );
-        let builder = self.request(Method::POST, &path).await?.multipart(form);
+        // A form whose parts all have a length goes with its Content-Length, unchunked;
+        // the photo's size sets the deadline.
+        let builder = self
+            .request(Method::POST, &path)
+            .await?
+            .multipart(form)
+            .timeout(http::upload_deadline(photo.len()));
         let answer = http::with_progress(self.call(builder), sent, progress).await?;
         let image: Image = answer.json(message)?;
         Ok(Done::Uploaded(RemoteImageId::new(
@@ -724,8 +760,12 @@ impl Etsy {
         pkce: &sign_in::Pkce,
         now: Timestamp,
     ) -> Result<Tokens, Reply> {
+        let client = http::client().map_err(|error| {
+            tracing::error!(%error, "no HTTPS client for the Etsy sign-in");
+            Reply::NotSent
+        })?;
         let answer = Answer::read(
-            http::client()
+            client
                 .post(format!(
                     "{}/v3/public/oauth/token",
                     api.trim_end_matches('/')

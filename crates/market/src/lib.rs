@@ -15,6 +15,8 @@ mod request;
 pub mod vault;
 pub mod woo;
 
+pub use http::{ClientError, MAX_ANSWER, MAX_RETRY_AFTER};
+
 use hanout_sync::{Done, Found, LookUp, Marketplace, RemoteChanges, Reply, Request};
 
 /// Any marketplace Hanout knows.

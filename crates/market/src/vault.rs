@@ -2,17 +2,23 @@
 //!
 //! In the system's credential store when the platform has one that works here (the
 //! freedesktop Secret Service on a Linux desktop), else in one JSON file that only its
-//! owner may read or write (mode 0600 on Unix), replaced atomically on every change so that
-//! a crash never leaves half a token (a headless machine, a desktop with no keyring
-//! running). [`Vault::place`] says which, so the UI can tell the cooperative.
+//! owner may read or write (mode 0600 on Unix; a headless machine, a desktop with no
+//! keyring running). [`Vault::place`] says which, so the UI can tell the cooperative.
+//!
+//! The file is changed under a lock that every process shares (the app and the `hanout`
+//! CLI may run at once; each change reads, modifies and writes the whole file), through a
+//! temporary file of a unique name beside it that is synced, renamed over it, and the
+//! folder synced after the rename: a crash never leaves half a token, and a power cut
+//! never brings back the file from before (with an Etsy refresh token already spent).
 //!
 //! A secret kept in the file before a keyring appeared is still read from there, and
 //! moves to the keyring the next time it is written.
 
 use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use keyring_core::CredentialStore;
 use serde::Serialize;
@@ -49,7 +55,6 @@ pub enum Place {
 pub struct Vault {
     system: Option<Arc<CredentialStore>>,
     path: PathBuf,
-    lock: Mutex<()>,
 }
 
 /// The service name secrets are filed under in the system's store.
@@ -75,7 +80,6 @@ impl Vault {
         Vault {
             system: None,
             path: path.to_owned(),
-            lock: Mutex::new(()),
         }
     }
 
@@ -108,22 +112,62 @@ impl Vault {
         }
     }
 
-    fn write(&self, secrets: &BTreeMap<String, String>) -> Result<(), VaultError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| self.io(e))?;
-        let temp = self.path.with_extension("tmp");
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+    fn folder(&self) -> &Path {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        }
+    }
+
+    /// The file's lock, held until the returned file is dropped: the lock file beside
+    /// it (`<name>.lock`, never replaced, so every process locks the same file), locked
+    /// exclusively. Threads are kept apart too: each change opens the file anew.
+    fn locked(&self) -> Result<File, VaultError> {
+        std::fs::create_dir_all(self.folder()).map_err(|e| self.io(e))?;
+        let mut name = self.path.file_name().unwrap_or_default().to_owned();
+        name.push(".lock");
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp).map_err(|e| self.io(e))?;
+        let file = options
+            .open(self.folder().join(name))
+            .map_err(|e| self.io(e))?;
+        file.lock().map_err(|e| self.io(e))?;
+        Ok(file)
+    }
+
+    /// Replaces the file with `secrets`, the lock held: a temporary file of a unique name
+    /// in the same folder (private from its creation), synced, renamed over the file, and
+    /// the folder synced so the rename itself survives a power cut.
+    fn write(&self, secrets: &BTreeMap<String, String>) -> Result<(), VaultError> {
         let json = serde_json::to_vec(secrets).map_err(|source| VaultError::Damaged {
             path: self.path.clone(),
             source,
         })?;
-        file.write_all(&json).map_err(|e| self.io(e))?;
-        file.sync_all().map_err(|e| self.io(e))?;
-        std::fs::rename(&temp, &self.path).map_err(|e| self.io(e))
+        // Removed by its drop if anything below fails.
+        let mut temp = tempfile::Builder::new()
+            .prefix(".hanout-secrets-")
+            .suffix(".tmp")
+            .tempfile_in(self.folder())
+            .map_err(|e| self.io(e))?;
+        temp.write_all(&json).map_err(|e| self.io(e))?;
+        temp.as_file().sync_all().map_err(|e| self.io(e))?;
+        temp.persist(&self.path).map_err(|e| self.io(e.error))?;
+        sync_folder(self.folder()).map_err(|e| self.io(e))
+    }
+
+    /// Reads, changes and writes the file back under its lock.
+    fn change(
+        &self,
+        edit: impl FnOnce(&mut BTreeMap<String, String>) -> bool,
+    ) -> Result<(), VaultError> {
+        let _held = self.locked()?;
+        let mut secrets = self.read()?;
+        if edit(&mut secrets) {
+            self.write(&secrets)?;
+        }
+        Ok(())
     }
 
     pub fn get(&self, name: &str) -> Result<Option<String>, VaultError> {
@@ -135,7 +179,7 @@ impl Vault {
                 Err(e) => return Err(e.into()),
             }
         }
-        let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        // The file is only ever replaced whole: a read needs no lock.
         Ok(self.read()?.remove(name))
     }
 
@@ -144,10 +188,10 @@ impl Vault {
             store.build(SERVICE, name, None)?.set_password(secret)?;
             return self.remove_from_file(name);
         }
-        let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut secrets = self.read()?;
-        secrets.insert(name.to_owned(), secret.to_owned());
-        self.write(&secrets)
+        self.change(|secrets| {
+            secrets.insert(name.to_owned(), secret.to_owned());
+            true
+        })
     }
 
     pub fn remove(&self, name: &str) -> Result<(), VaultError> {
@@ -161,13 +205,21 @@ impl Vault {
     }
 
     fn remove_from_file(&self, name: &str) -> Result<(), VaultError> {
-        let _held = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut secrets = self.read()?;
-        if secrets.remove(name).is_some() {
-            self.write(&secrets)?;
-        }
-        Ok(())
+        self.change(|secrets| secrets.remove(name).is_some())
     }
+}
+
+/// Makes a rename in `dir` durable.
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// A folder cannot be opened to sync it elsewhere (Windows): the rename is left to the
+/// file system's journal.
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// The desktop's Secret Service, if one answers and takes a secret now: a locked or
@@ -245,5 +297,50 @@ mod tests {
         let error = vault.set("a", "b").expect_err("refused").to_string();
         assert!(error.contains("damaged"), "{error}");
         assert_eq!(std::fs::read(&path).expect("still there"), b"{not json");
+    }
+
+    #[test]
+    fn two_writers_at_once_lose_no_secret_and_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("secrets.json");
+        // Two vaults on one file, as the app and the CLI have: nothing in memory is shared.
+        let writers: Vec<_> = ["app", "cli"]
+            .into_iter()
+            .map(|who| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let vault = Vault::file(&path);
+                    for n in 0..40 {
+                        vault
+                            .set(&format!("{who}:{n}"), &format!("secret {n}"))
+                            .expect("written");
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("the writer finished");
+        }
+        let vault = Vault::file(&path);
+        for who in ["app", "cli"] {
+            for n in 0..40 {
+                assert_eq!(
+                    vault.get(&format!("{who}:{n}")).expect("readable"),
+                    Some(format!("secret {n}")),
+                    "{who}:{n} kept"
+                );
+            }
+        }
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("the folder")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(names, ["secrets.json", "secrets.json.lock"]);
     }
 }

@@ -153,12 +153,13 @@ fn pick(words: &BTreeMap<Lang, String>) -> Option<&str> {
 }
 
 impl Woo {
-    pub fn new(shop: WooShop, credentials: WooCredentials) -> Woo {
-        Woo {
+    /// Fails only when HTTPS cannot start on this device.
+    pub fn new(shop: WooShop, credentials: WooCredentials) -> Result<Woo, http::ClientError> {
+        Ok(Woo {
             shop,
             credentials,
-            client: http::client(),
-        }
+            client: http::client()?,
+        })
     }
 
     fn site(&self) -> &str {
@@ -263,7 +264,6 @@ impl Woo {
         photo: &[u8],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Done, Reply> {
-        let (body, sent) = http::counted(photo);
         let builder = self
             .client
             .post(format!("{}/wp-json/wp/v2/media", self.site()))
@@ -275,8 +275,9 @@ impl Woo {
             .header(
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{sku}-{rank}.jpg\""),
-            )
-            .body(body);
+            );
+        // With its Content-Length: chunked, many WordPress hosts would see no photo.
+        let (builder, sent) = http::photo_request(builder, photo);
         let media: Media = http::with_progress(Woo::call(builder), sent, progress)
             .await?
             .json(message)?;

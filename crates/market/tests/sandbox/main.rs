@@ -312,7 +312,8 @@ async fn etsy_account(url: &str, vault: &Vault, clock: &VirtualClock) -> Setting
         },
         Arc::new(NoVault),
         Arc::new(clock.clone()),
-    );
+    )
+    .expect("an HTTPS client");
     shop.taxonomy = etsy.taxonomy().await.expect("the taxonomy");
     shop.shipping_profile_id = etsy.shipping_profile().await.expect("a shipping profile");
     Settings::Etsy(shop)
@@ -517,6 +518,7 @@ async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
 }
 
 mod contract;
+mod refresh;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_price_change_on_a_dozen_products_goes_to_woocommerce_in_one_request() {
