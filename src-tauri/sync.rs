@@ -206,7 +206,7 @@ fn run(
         Box::new(SystemClock),
         os_random(),
     )
-        .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())?;
     // A desktop has no metered network to spare; a probe tells whether the way is open.
     let syncer = Syncer::new(
         engine,

@@ -7,9 +7,15 @@
 //! So each page but the first starts one place early, on the last order already read
 //! (the anchor). If the anchor is not there, something before it moved: the pull starts
 //! again from the beginning of its window, reading again what it read (harmless: a line
-//! applies once per state) rather than skipping. Orders only ever move towards the end,
-//! so the pages read since the last start saw every order in the window; once the end is
-//! reached, the window moves up to the newest change seen.
+//! applies once per state) rather than skipping.
+//!
+//! One move escapes the anchor: an order that changes in the very second of orders
+//! already read is sorted among them (ties go by id), so it can leave one place before
+//! the anchor and land in another, and nothing shifts. Such a change happens while the
+//! pull reads, so it is no older than the marketplace's clock when the pull began (its
+//! `Date` header): once the end is reached, the window moves up to the newest change
+//! seen, but never past that time. Changes older than it were settled before the pull
+//! began, and the anchor saw every move among them.
 
 use std::fmt;
 
@@ -28,6 +34,8 @@ pub(crate) struct Cursor {
     read: u64,
     /// The last of them: the next page must start on it.
     anchor: Option<Seen>,
+    /// The marketplace's time when this pass over the window began.
+    began: Option<i64>,
 }
 
 impl Cursor {
@@ -36,28 +44,36 @@ impl Cursor {
             since,
             read: 0,
             anchor: None,
+            began: None,
         }
     }
 
     /// Reads a cursor this module wrote; `None` for anything else (the adapter then reads
     /// its older forms, or starts from the beginning).
     pub fn parse(text: &str) -> Option<Cursor> {
-        let mut parts = text.strip_prefix("v2:")?.split(':');
-        let mut next = || parts.next()?.parse::<i64>().ok();
-        let since = next()?;
-        let read = u64::try_from(next()?).ok()?;
-        let anchor = match (next(), next()) {
-            (Some(id), Some(modified)) => Some(Seen {
-                id: u64::try_from(id).ok()?,
-                modified,
-            }),
-            _ => None,
+        let fields: Vec<&str> = text.strip_prefix("v2:")?.split(':').collect();
+        let [since, read, began, anchor @ ..] = fields.as_slice() else {
+            return None;
         };
-        (anchor.is_some() == (read > 0)).then_some(Cursor {
-            since,
-            read,
+        let number = |t: &str| t.parse::<i64>().ok();
+        let anchor = match anchor {
+            [] => None,
+            [id, modified] => Some(Seen {
+                id: id.parse().ok()?,
+                modified: number(modified)?,
+            }),
+            _ => return None,
+        };
+        let cursor = Cursor {
+            since: number(since)?,
+            read: read.parse().ok()?,
             anchor,
-        })
+            began: match *began {
+                "-" => None,
+                began => Some(number(began)?),
+            },
+        };
+        (cursor.anchor.is_some() == (cursor.read > 0)).then_some(cursor)
     }
 
     /// The offset of the next page: one early, on the anchor.
@@ -66,26 +82,42 @@ impl Cursor {
     }
 
     /// The cursor after `page`, the answer to a request at [`Cursor::offset`] for at
-    /// most `limit` orders (at least 2: one of them is the anchor), and whether more
-    /// pages follow.
-    pub fn after(&self, page: &[Seen], limit: usize) -> (Cursor, bool) {
+    /// most `limit` orders (at least 2: one of them is the anchor) that the marketplace
+    /// gave at `server_time` (its clock, in seconds), and whether more pages follow.
+    pub fn after(&self, page: &[Seen], limit: usize, server_time: Option<i64>) -> (Cursor, bool) {
+        // Without the marketplace's clock, the newest change on the first page stands
+        // in for it: no change during the pull is older.
+        let began = self
+            .began
+            .or(server_time)
+            .or_else(|| page.iter().map(|s| s.modified).max());
         if let Some(anchor) = self.anchor
             && page.first() != Some(&anchor)
         {
             // An order before the anchor (or the anchor itself) moved to the end.
-            return (Cursor::from(self.since), true);
+            return (
+                Cursor {
+                    began,
+                    ..Cursor::from(self.since)
+                },
+                true,
+            );
         }
         let Some(last) = page.last() else {
             return (*self, false);
         };
         if page.len() < limit {
-            // The end: the next pull reads what changed from the newest change seen on.
-            return (Cursor::from(last.modified.max(self.since)), false);
+            // The end: the next pass reads what changed from the newest change seen on,
+            // or from when this pass began, whichever is older.
+            let newest = last.modified.max(self.since);
+            let since = began.map_or(newest, |b| newest.min(b)).max(self.since);
+            return (Cursor::from(since), false);
         }
         let cursor = Cursor {
             since: self.since,
             read: self.offset() + page.len() as u64,
             anchor: Some(*last),
+            began,
         };
         (cursor, true)
     }
@@ -93,7 +125,11 @@ impl Cursor {
 
 impl fmt::Display for Cursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "v2:{}:{}", self.since, self.read)?;
+        write!(f, "v2:{}:{}:", self.since, self.read)?;
+        match self.began {
+            Some(began) => write!(f, "{began}")?,
+            None => f.write_str("-")?,
+        }
         if let Some(anchor) = self.anchor {
             write!(f, ":{}:{}", anchor.id, anchor.modified)?;
         }
@@ -155,12 +191,12 @@ mod tests {
             let mut cursor = Cursor::from(0);
             // What the puller saw last of each order.
             let mut seen: BTreeMap<u64, i64> = BTreeMap::new();
-            let mut page = |cursor: &mut Cursor, orders: &BTreeMap<u64, i64>, seen: &mut BTreeMap<u64, i64>| {
+            let page = |cursor: &mut Cursor, orders: &BTreeMap<u64, i64>, seen: &mut BTreeMap<u64, i64>, now: i64| {
                 let got = list(orders, cursor.since, cursor.offset(), limit);
                 for s in &got {
                     seen.insert(s.id, s.modified);
                 }
-                let (next, more) = cursor.after(&got, limit);
+                let (next, more) = cursor.after(&got, limit, Some(now));
                 *cursor = next;
                 more
             };
@@ -178,7 +214,7 @@ mod tests {
                     }
                     Event::Tick(seconds) => now += seconds,
                     Event::Page => {
-                        page(&mut cursor, &orders, &mut seen);
+                        page(&mut cursor, &orders, &mut seen, now);
                     }
                 }
             }
@@ -186,7 +222,7 @@ mod tests {
             // that ends and the next one), within a bounded number of pages.
             let mut pages = 0;
             for _ in 0..2 {
-                while page(&mut cursor, &orders, &mut seen) {
+                while page(&mut cursor, &orders, &mut seen, now) {
                     pages += 1;
                     prop_assert!(pages < 10_000, "the pull never ends");
                 }
@@ -204,6 +240,7 @@ mod tests {
                 id: 42,
                 modified: 1_795_478_460,
             }),
+            began: Some(1_795_478_470),
         };
         assert_eq!(Cursor::parse(&cursor.to_string()), Some(cursor));
         assert_eq!(
@@ -211,6 +248,6 @@ mod tests {
             Some(Cursor::from(7))
         );
         assert_eq!(Cursor::parse("1795478400:3"), None, "the older form");
-        assert_eq!(Cursor::parse("v2:1:5"), None, "read without an anchor");
+        assert_eq!(Cursor::parse("v2:1:5:-"), None, "read without an anchor");
     }
 }

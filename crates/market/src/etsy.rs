@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use hanout_domain::{Category, Clock, Lang, Price, ProductId, Timestamp};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState,
-    RemoteChanges, RemoteId, RemoteImageId, Reply, Request,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState, RemoteChanges,
+    RemoteId, RemoteImageId, Reply, Request,
 };
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder};
@@ -976,7 +976,9 @@ impl Marketplace for Etsy {
                 ("limit", LIMIT.to_string()),
                 ("offset", cursor.offset().to_string()),
             ]);
-        let page: Page<Receipt> = self.call(builder).await?.json(message)?;
+        let answer = self.call(builder).await?;
+        let server_time = answer.server_time();
+        let page: Page<Receipt> = answer.json(message)?;
         let seen: Vec<Seen> = page
             .results
             .iter()
@@ -985,7 +987,7 @@ impl Marketplace for Etsy {
                 modified: r.updated_timestamp.unwrap_or(since),
             })
             .collect();
-        let (next, more) = cursor.after(&seen, LIMIT);
+        let (next, more) = cursor.after(&seen, LIMIT, server_time);
         let mut lines = Vec::new();
         for receipt in page.results {
             let state = receipt.state();

@@ -206,6 +206,16 @@ fn too_large(status: StatusCode, headers: &HeaderMap) -> Reply {
     }
 }
 
+impl Answer {
+    /// The marketplace's own time when it answered (its `Date` header), in seconds.
+    pub fn server_time(&self) -> Option<i64> {
+        let value = self.headers.get(DATE)?.to_str().ok()?;
+        let at = httpdate::parse_http_date(value.trim()).ok()?;
+        let seconds = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+        i64::try_from(seconds).ok()
+    }
+}
+
 /// A success whose body cannot be read: the engine treats it as unknown.
 pub fn garbled(status: StatusCode, error: &dyn std::fmt::Display) -> Reply {
     Reply::Status {

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 
 use hanout_domain::{Category, Lang, Price, ProductId};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState,
-    RemoteChanges, RemoteId, RemoteImageId, Reply, Request,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState, RemoteChanges,
+    RemoteId, RemoteImageId, Reply, Request,
 };
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -307,7 +307,12 @@ impl Woo {
 /// WooCommerce's `2026-11-24T10:00:00` (GMT) in seconds since 1970.
 fn seconds(date: &str) -> Option<i64> {
     let at: jiff::civil::DateTime = date.parse().ok()?;
-    Some(at.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_second())
+    Some(
+        at.to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()?
+            .timestamp()
+            .as_second(),
+    )
 }
 
 /// Seconds since 1970 as WooCommerce's GMT dates.
@@ -512,7 +517,9 @@ impl Marketplace for Woo {
                 ("per_page", &PER_PAGE.to_string()),
                 ("offset", &cursor.offset().to_string()),
             ]);
-        let orders: Vec<Order> = Woo::call(builder).await?.json(message)?;
+        let answer = Woo::call(builder).await?;
+        let server_time = answer.server_time();
+        let orders: Vec<Order> = answer.json(message)?;
         let seen: Vec<Seen> = orders
             .iter()
             .map(|o| Seen {
@@ -520,7 +527,7 @@ impl Marketplace for Woo {
                 modified: seconds(&o.date_modified_gmt).unwrap_or(cursor.since),
             })
             .collect();
-        let (next, more) = cursor.after(&seen, PER_PAGE);
+        let (next, more) = cursor.after(&seen, PER_PAGE, server_time);
         let mut lines = Vec::new();
         for order in orders {
             let state = order.state();

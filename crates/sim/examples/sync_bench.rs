@@ -66,9 +66,15 @@ fn run(eager: bool) -> Run {
         }
     }
     let markets: BTreeMap<_, _> = [(market_id.clone(), market.clone())].into();
-    let mut engine = Engine::new(&catalog, "the bench", markets, Box::new(clock.clone()), Box::new(|| 0))
-        .expect("starts")
-        .with_budget(&market_id, hanout_engine::Budget::new(1_000_000, 1_000_000));
+    let mut engine = Engine::new(
+        &catalog,
+        "the bench",
+        markets,
+        Box::new(clock.clone()),
+        Box::new(|| 0),
+    )
+    .expect("starts")
+    .with_budget(&market_id, hanout_engine::Budget::new(1_000_000, 1_000_000));
     let sync = |engine: &mut Engine<SimMarket>| loop {
         let round = futures_executor::block_on(engine.round(&catalog)).expect("a round");
         if round.requests == 0 {

@@ -57,8 +57,14 @@ pub fn run_engine(db: &Path, shop: &Path, hook: Option<Hook>) -> Result<Checked,
     let clock = hanout_store::SystemClock;
     // No backoff and no budget to wait out: the shop has no faults, and the test should
     // not wait on a wall clock.
-    let mut engine = Engine::new(&catalog, "the crash-point engine", markets.clone(), Box::new(clock), Box::new(|| 0))?
-        .with_budget(&market_id(), Budget::new(10_000, 1_000_000));
+    let mut engine = Engine::new(
+        &catalog,
+        "the crash-point engine",
+        markets.clone(),
+        Box::new(clock),
+        Box::new(|| 0),
+    )?
+    .with_budget(&market_id(), Budget::new(10_000, 1_000_000));
     if let Some(hook) = hook {
         engine = engine.with_hook(hook);
     }

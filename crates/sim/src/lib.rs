@@ -171,8 +171,8 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
         (Kind::Etsy, "etsy:sim", "etsy"),
         (Kind::Woo, "woo:sim", "woocommerce"),
     ]
-        .into_iter()
-        .enumerate()
+    .into_iter()
+    .enumerate()
     {
         let id = MarketplaceId::new(id);
         catalog.add_marketplace(&id, coop, account_kind, id.as_str())?;
@@ -589,7 +589,10 @@ pub fn check(
                 // The shops refuse only a title with the mark; a listing is gone only
                 // when deleted on the website. Anything else failed a lane for nothing.
                 let refused_title = lane.lane.desired.as_ref().is_some_and(|d| {
-                    d.text.titles.values().any(|t| t.contains(REFUSED_TITLE_MARK))
+                    d.text
+                        .titles
+                        .values()
+                        .any(|t| t.contains(REFUSED_TITLE_MARK))
                 });
                 if !refused_title && reason != hanout_engine::GONE {
                     checked.violations.push(format!(

@@ -18,8 +18,8 @@ use std::time::Duration;
 use hanout_domain::Clock;
 use hanout_domain::{PhotoHash, Price, ProductId, Timestamp};
 use hanout_sync::{
-    Done, Found, ListingText, LookUp, Marketplace, Operation, RemoteChanges, RemoteId,
-    RemoteImageId, OrderLine, OrderState, Reply, Request,
+    Done, Found, ListingText, LookUp, Marketplace, Operation, OrderLine, OrderState, RemoteChanges,
+    RemoteId, RemoteImageId, Reply, Request,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -32,7 +32,9 @@ pub enum StoreError {
          them before removing the account"
     )]
     Unsent { marketplace: String, changes: usize },
-    #[error("{holder} is sending this catalog's changes: only one at a time may, so this one does not")]
+    #[error(
+        "{holder} is sending this catalog's changes: only one at a time may, so this one does not"
+    )]
     SyncBusy { holder: String },
     #[error("the device is full: free some space, then try again. Nothing saved was lost.")]
     DiskFull,

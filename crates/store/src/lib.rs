@@ -27,9 +27,7 @@ pub use lock::SyncLock;
 pub use migrate::{LATEST_VERSION, schema};
 pub use photos::{PhotoFiles, PhotoSize};
 pub use settings::Settings;
-pub use sync::{
-    AppliedLine, LaneOutcome, LaneState, MarketplaceAccount, Oversell, Sale, SoldLine,
-};
+pub use sync::{AppliedLine, LaneOutcome, LaneState, MarketplaceAccount, Oversell, Sale, SoldLine};
 
 /// The app's identifier: its data lives in `<data dir>/ma.hanout.app/` on every platform.
 pub const APP_ID: &str = "ma.hanout.app";

@@ -893,21 +893,33 @@ fn take_or_give_back(
         (false, true) => {
             let taken = line.quantity.min(stock);
             let missing = line.quantity - taken;
-            tx.execute("UPDATE sale SET taken = ?3 WHERE marketplace_id = ?1 AND sale_id = ?2", params![marketplace.as_str(), line.id, taken])?;
+            tx.execute(
+                "UPDATE sale SET taken = ?3 WHERE marketplace_id = ?1 AND sale_id = ?2",
+                params![marketplace.as_str(), line.id, taken],
+            )?;
             set_stock(tx, product, stock - taken, now)?;
             if missing > 0 {
                 tx.execute(
                     "INSERT INTO oversell (marketplace_id, sale_id, product_id, missing, at) \
                      VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET missing = ?4, \
                      at = ?5, settled_at = NULL",
-                    params![marketplace.as_str(), line.id, product.to_string(), missing, now.millis()],
+                    params![
+                        marketplace.as_str(),
+                        line.id,
+                        product.to_string(),
+                        missing,
+                        now.millis()
+                    ],
                 )?;
             }
             Ok(true)
         }
         (true, false) => {
             let freed = before.map_or(0, |(_, taken)| taken);
-            tx.execute("UPDATE sale SET taken = 0 WHERE marketplace_id = ?1 AND sale_id = ?2", lane)?;
+            tx.execute(
+                "UPDATE sale SET taken = 0 WHERE marketplace_id = ?1 AND sale_id = ?2",
+                lane,
+            )?;
             // This buyer's order is gone: so is its oversell.
             tx.execute(
                 "UPDATE oversell SET settled_at = ?3 WHERE marketplace_id = ?1 AND sale_id = ?2 \

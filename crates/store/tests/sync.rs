@@ -4,9 +4,9 @@
 mod common;
 
 use common::{product, shop};
+use hanout_domain::ProductId;
 use hanout_domain::{Lang, OperationId, Price, ProductForm};
 use hanout_store::LaneOutcome;
-use hanout_domain::ProductId;
 use hanout_sync::{
     Confirmed, LaneKey, MarketplaceId, Operation, OrderLine, OrderState, RemoteChanges, RemoteId,
     SendState,
@@ -174,13 +174,19 @@ fn an_oversell_is_kept_with_every_buyer_until_dealt_with() {
     // The Etsy buyer cancels: the piece goes to the WooCommerce buyer who waits for it,
     // not back to the stock.
     s.catalog
-        .apply_remote_changes(&etsy(), &page(vec![line("t1", 3, OrderState::Cancelled)], "c"))
+        .apply_remote_changes(
+            &etsy(),
+            &page(vec![line("t1", 3, OrderState::Cancelled)], "c"),
+        )
         .unwrap();
     assert!(s.catalog.oversells().unwrap().is_empty());
     assert_eq!(stock(&s, key.product), 2);
     // Cancelled in turn, the WooCommerce line gives back the piece it now holds.
     s.catalog
-        .apply_remote_changes(&woo, &page(vec![by_sku("o9-1", 1, OrderState::Cancelled)], "c"))
+        .apply_remote_changes(
+            &woo,
+            &page(vec![by_sku("o9-1", 1, OrderState::Cancelled)], "c"),
+        )
         .unwrap();
     assert_eq!(stock(&s, key.product), 3);
 

@@ -9,8 +9,8 @@ use hanout_domain::{
     Category, Lang, Product, ProductFields, ProductPhoto, ProductStatus, Timestamp,
 };
 use hanout_sync::{
-    WhenSoldOut,
-    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, plan, plan_all,
+    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, WhenSoldOut, plan,
+    plan_all,
 };
 
 #[track_caller]

@@ -518,6 +518,7 @@ async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
 }
 
 mod contract;
+mod orders;
 mod refresh;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
