@@ -245,6 +245,7 @@ fn lane_states() -> Vec<LaneStatus> {
             reason: String::new(),
         },
         LaneStatus::NeedsSignIn,
+        LaneStatus::SoldOut,
     ];
     for s in &all {
         match s {
@@ -252,6 +253,7 @@ fn lane_states() -> Vec<LaneStatus> {
             | LaneStatus::Waiting { .. }
             | LaneStatus::Sending
             | LaneStatus::Checking
+            | LaneStatus::SoldOut
             | LaneStatus::Failed { .. }
             | LaneStatus::NeedsSignIn => {}
         }

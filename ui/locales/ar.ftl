@@ -222,6 +222,7 @@ lane-sending = جارٍ الإرسال
 lane-checking = جارٍ التحقق مع المنصة
 lane-failed = رفضته المنصة
 lane-needs_sign_in = سجّل الدخول من جديد إلى هذه المنصة
+lane-sold_out = نفدت الكمية: يُسحب حتى تتوفر من جديد
 lane-reason = رد المنصة: { $reason }
 retry = أعد المحاولة
 discard = إلغاء

@@ -194,6 +194,7 @@ lane-sending = Sending
 lane-checking = Checking with the marketplace
 lane-failed = Refused by the marketplace
 lane-needs_sign_in = Sign in again to this marketplace
+lane-sold_out = Sold out: off until there is stock again
 lane-reason = The marketplace said: { $reason }
 retry = Retry
 discard = Discard

@@ -194,6 +194,7 @@ lane-sending = Envoi en cours
 lane-checking = Vérification avec la plateforme
 lane-failed = Refusé par la plateforme
 lane-needs_sign_in = Reconnectez-vous à cette plateforme
+lane-sold_out = Épuisé : retiré jusqu’au retour du stock
 lane-reason = Réponse de la plateforme : { $reason }
 retry = Réessayer
 discard = Abandonner

@@ -194,6 +194,7 @@ lane-sending = ⴰⵔ ⵉⵜⵜⵡⴰⵣⴰⵏ
 lane-checking = ⴰⵙⵖⵥⵏ ⴰⴽⵉⴷ ⵓⵙⵓⵇ
 lane-failed = ⵢⵓⴳⵉ ⵜ ⵓⵙⵓⵇ
 lane-needs_sign_in = ⴽⵛⵎ ⴷⴰⵖ ⵖⵔ ⵓⵙⵓⵇ ⴰⴷ
+lane-sold_out = ⵓⵔ ⵉⵇⵇⵉⵎ ⵡⴰⵍⵓ: ⴰⵔ ⴷ ⵢⴰⵖⵓⵍ
 lane-reason = ⵉⵏⵏⴰ ⵓⵙⵓⵇ: { $reason }
 retry = ⴰⵔⵎ ⴷⴰⵖ
 discard = ⴽⴽⵙ

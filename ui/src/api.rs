@@ -340,6 +340,7 @@ pub enum LaneStatus {
     Checking,
     Failed { reason: String },
     NeedsSignIn,
+    SoldOut,
 }
 
 impl LaneStatus {
@@ -352,13 +353,14 @@ impl LaneStatus {
             LaneStatus::Checking => "checking",
             LaneStatus::Failed { .. } => "failed",
             LaneStatus::NeedsSignIn => "needs_sign_in",
+            LaneStatus::SoldOut => "sold_out",
         }
     }
 
     /// How much the artisan should look at it: the worst of a product's lanes shows.
     pub fn urgency(&self) -> u8 {
         match self {
-            LaneStatus::Sent => 0,
+            LaneStatus::Sent | LaneStatus::SoldOut => 0,
             LaneStatus::Sending | LaneStatus::Checking => 1,
             LaneStatus::Waiting { .. } => 2,
             LaneStatus::Failed { .. } | LaneStatus::NeedsSignIn => 3,

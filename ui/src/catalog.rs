@@ -196,7 +196,7 @@ fn Card(entry: CatalogEntry) -> impl IntoView {
         // A draft waits for its title, whatever its marketplaces.
         let lane = sync_badge(id).filter(|_| status != ProductStatus::Draft)?;
         let icon = match lane {
-            LaneStatus::Sent => icons::CHECK,
+            LaneStatus::Sent | LaneStatus::SoldOut => icons::CHECK,
             LaneStatus::Sending | LaneStatus::Checking => icons::UPLOAD,
             LaneStatus::Waiting { .. } => icons::CLOCK,
             LaneStatus::Failed { .. } | LaneStatus::NeedsSignIn => icons::WARNING,

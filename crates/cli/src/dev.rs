@@ -129,11 +129,13 @@ fn run_seeds(seeds: RangeInclusive<u64>, changes: usize, twice: bool) -> Result<
             }
         }
         eprintln!(
-            "seed {}: {} changes, {} requests, {} sales, {} restarts, {} crashes, {} lanes in step, {} failed for the artisan",
+            "seed {}: {} changes, {} requests, {} sales ({} cancelled, {} oversold), {} restarts, {} crashes, {} lanes in step, {} failed for the artisan",
             report.seed,
             report.changes,
             report.requests,
             report.sales,
+            report.cancels,
+            report.oversells,
             report.restarts,
             report.crashes,
             report.in_step,

@@ -662,20 +662,38 @@ impl<M: Marketplace> Engine<M> {
         let confirmed = lane.lane.confirmed.as_ref();
         let remote_id = confirmed.map(|c| &c.remote_id);
         if *op == Operation::Reconcile {
-            let create = lane
+            let (create, sent_at) = lane
                 .lane
                 .in_flight
                 .iter()
-                .map(|i| &i.op)
-                .find(|op| matches!(op, Operation::Create { .. }));
+                .zip(&lane.operations)
+                .find(|(i, _)| matches!(i.op, Operation::Create { .. }))
+                .map(|(i, id)| (&i.op, sent_at(id)))
+                .unzip();
             let answer = client
                 .look_up(LookUp {
                     sku: lane.key.product,
                     remote_id,
                     create,
+                    sent_at: sent_at.flatten(),
                     claimed,
                 })
                 .await;
+            let lag = client.lists_lag();
+            if let (Ok(None), Some(Some(sent)), None) = (&answer, sent_at, confirmed)
+                && !lag.is_zero()
+            {
+                // Nothing found of a create nobody knows the fate of, on a marketplace
+                // whose lists lag: it is sent again only once the lag is over and two
+                // look-ups in a row found nothing.
+                let settled = later(sent, lag);
+                if lane.failures < 2 || self.clock.now() < settled {
+                    let next = self.next_attempt(lane, &Failure::Unknown);
+                    return Ok(LaneOutcome::Unknown {
+                        next_attempt: next.max(settled),
+                    });
+                }
+            }
             return match answer {
                 Ok(found) => Ok(match reconcile(confirmed, &lane.lane.in_flight, found) {
                     Reconciled::Known(c) => LaneOutcome::Confirmed(c),
@@ -792,6 +810,14 @@ impl<M: Marketplace> Engine<M> {
 
 /// The reason a lane shows when its listing was deleted on the marketplace's website.
 pub const GONE: &str = "deleted on the marketplace: create it again, or take it off";
+
+/// When an operation was recorded as sending: its id is a UUIDv7, made from the
+/// catalog's clock just before the request left.
+fn sent_at(id: &OperationId) -> Option<Timestamp> {
+    let (seconds, nanos) = id.as_uuid().get_timestamp()?.to_unix();
+    let millis = i64::try_from(seconds).ok()?.checked_mul(1000)? + i64::from(nanos / 1_000_000);
+    Some(Timestamp(millis))
+}
 
 /// Whether any of `ops` writes a listing's stock.
 fn writes_stock(ops: &[Operation]) -> bool {

@@ -2,9 +2,10 @@
 //! does about each:
 //!
 //! - No idempotency, no SKU at create time: a create is never sent again blindly (the
-//!   engine looks it up); right after a create the SKU goes on with the inventory, and a
-//!   look-up matches by id, then SKU, then the unclaimed draft with the create's title,
-//!   price and stock, newest first.
+//!   engine looks it up); right after a create the SKU goes on with the inventory (the
+//!   create is not done until it has), and a look-up matches by id, then SKU, then the
+//!   first unclaimed draft made after the create was sent with, read back, its very
+//!   words, price and stock ([`Etsy::made_by`]).
 //! - An upload appends: it is never repeated blindly either. Reordering re-ranks the
 //!   images already there (`listing_image_id` with `rank`), which is safe to repeat.
 //! - Tags and materials go as one comma-separated string; titles are checked against
@@ -161,6 +162,8 @@ pub struct Etsy {
     vault: Arc<dyn TokenVault>,
     clock: Arc<dyn Clock>,
     client: reqwest::Client,
+    /// Etsy's clock less this device's, in seconds, from the last `Date` header seen.
+    skew: Mutex<Option<i64>>,
 }
 
 /// Etsy's two error shapes: `{"error": "..."}`, and an array of `{path, type, message}`.
@@ -222,6 +225,8 @@ struct Listing {
     state: String,
     quantity: u32,
     title: Option<String>,
+    description: Option<String>,
+    created_timestamp: Option<i64>,
     price: Option<Money>,
     #[serde(default)]
     skus: Vec<String>,
@@ -299,6 +304,7 @@ impl Etsy {
             vault,
             clock,
             client: http::client()?,
+            skew: Mutex::new(None),
         })
     }
 
@@ -416,6 +422,10 @@ impl Etsy {
     /// for), never a header or a body.
     async fn call(&self, builder: RequestBuilder) -> Result<Answer, Reply> {
         let answer = Answer::read(builder.send().await).await?;
+        if let Some(etsy) = answer.server_time() {
+            let here = self.clock.now().millis().div_euclid(1000);
+            *self.skew.lock().unwrap_or_else(PoisonError::into_inner) = Some(etsy - here);
+        }
         let request = answer
             .headers
             .get("x-etsy-request-uuid")
@@ -493,13 +503,14 @@ impl Etsy {
         let listing: Listing = self.call(builder).await?.json(message)?;
         let id = RemoteId::new(listing.listing_id.to_string());
         // The SKU can only follow the create. If this fails the listing is still ours:
-        // the lane knows its id, and the next price or stock change sets the SKU.
+        // the lane knows its id, and the create is not done until the SKU is set.
         if let Err(reply) = self.inventory(&id, sku, price, quantity).await {
             tracing::warn!(
                 listing = id.as_str(),
                 ?reply,
                 "the SKU did not follow the create"
             );
+            return Ok(Done::CreatedWithoutSku(id));
         }
         Ok(Done::Created(id))
     }
@@ -635,7 +646,50 @@ impl Etsy {
         }
     }
 
-    fn found(listing: Listing) -> Option<Found> {
+    /// Whether `draft` is what the lost `create` made: a draft with no SKU made no earlier
+    /// than the create was sent (`earliest`, Etsy's clock) and holding, read back, the
+    /// very words, price and stock it sent. A draft the seller made on the website before,
+    /// or another product's with the same title, price and stock, is never taken for it.
+    fn made_by(&self, create: &Operation, draft: &Listing, earliest: Option<i64>) -> bool {
+        let Operation::Create {
+            text,
+            price,
+            quantity,
+        } = create
+        else {
+            return false;
+        };
+        let Ok(words) = self.words(text) else {
+            return false;
+        };
+        let sent = |field: &str| words.iter().find(|(k, _)| *k == field).map(|(_, v)| v);
+        let made_after = match (earliest, draft.created_timestamp) {
+            (Some(earliest), Some(created)) => created >= earliest,
+            // No time to go by: the words alone decide.
+            _ => true,
+        };
+        made_after
+            && draft.title.as_ref() == sent("title")
+            && draft.description.as_ref() == sent("description")
+            && draft.quantity == *quantity
+            && draft.price.as_ref().and_then(Money::price) == Some(*price)
+    }
+
+    /// A time on this device as Etsy's clock reads it, in seconds, a little early: the
+    /// device's clock may be off by minutes, so the difference seen in Etsy's `Date`
+    /// headers is added, and where none was seen yet a margin of five minutes is taken.
+    fn server_seconds(&self, device: Timestamp) -> i64 {
+        let seconds = device.millis().div_euclid(1000);
+        match *self.skew.lock().unwrap_or_else(PoisonError::into_inner) {
+            // Dates are whole seconds: one second either way.
+            Some(skew) => seconds + skew - 2,
+            None => seconds - 300,
+        }
+    }
+
+    /// The listing as the engine sees it, for the lane whose SKU is `sku`.
+    fn found(listing: Listing, sku: &str) -> Option<Found> {
+        let has_sku = listing.skus.iter().any(|s| s == sku);
         let mut images = listing.images.unwrap_or_default();
         images.sort_by_key(|i| i.rank.unwrap_or(i64::MAX));
         Some(Found {
@@ -647,6 +701,7 @@ impl Etsy {
                 .map(|i| RemoteImageId::new(i.listing_image_id.to_string()))
                 .collect(),
             published: listing.state == "active",
+            has_sku,
         })
     }
 }
@@ -915,43 +970,33 @@ impl Marketplace for Etsy {
     }
 
     async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
-        if let Some(id) = q.remote_id {
-            return Ok(self.listing(id.as_str()).await?.and_then(Etsy::found));
-        }
         let sku = etsy_sku(q.sku);
+        if let Some(id) = q.remote_id {
+            let listing = self.listing(id.as_str()).await?;
+            return Ok(listing.and_then(|l| Etsy::found(l, &sku)));
+        }
         let unclaimed = |l: &Listing| !q.claimed.contains(&RemoteId::new(l.listing_id.to_string()));
         let mut drafts = Vec::new();
         for state in ["draft", "inactive", "active", "sold_out"] {
             for listing in self.listings(state).await? {
                 if listing.skus.contains(&sku) && unclaimed(&listing) {
-                    return Ok(Etsy::found(listing));
+                    return Ok(Etsy::found(listing, &sku));
                 }
                 if state == "draft" {
                     drafts.push(listing);
                 }
             }
         }
-        // A create whose answer was lost: the newest unclaimed draft without a SKU that
-        // has its title, price and stock.
-        let Some(Operation::Create {
-            text,
-            price,
-            quantity,
-        }) = q.create
-        else {
+        let Some(create) = q.create else {
             return Ok(None);
         };
-        let title = pick(&text.titles).map(|(_, t)| t);
+        let earliest = q.sent_at.map(|at| self.server_seconds(at));
         Ok(drafts
             .into_iter()
-            .find(|l| {
-                l.skus.is_empty()
-                    && unclaimed(l)
-                    && l.title.as_deref() == title
-                    && l.quantity == *quantity
-                    && l.price.as_ref().and_then(Money::price) == Some(*price)
-            })
-            .and_then(Etsy::found))
+            .filter(|l| l.skus.is_empty() && unclaimed(l) && self.made_by(create, l, earliest))
+            // The first made after the create was sent.
+            .min_by_key(|l| (l.created_timestamp, l.listing_id))
+            .and_then(|l| Etsy::found(l, &sku)))
     }
 
     async fn changes_since(&self, cursor: Option<&str>) -> Result<RemoteChanges, Reply> {

@@ -54,6 +54,13 @@ impl Marketplace for Market {
         }
     }
 
+    fn lists_lag(&self) -> std::time::Duration {
+        match self {
+            Market::Etsy(m) => m.lists_lag(),
+            Market::Woo(m) => m.lists_lag(),
+        }
+    }
+
     async fn look_up(&self, look_up: LookUp<'_>) -> Result<Option<Found>, Reply> {
         match self {
             Market::Etsy(m) => m.look_up(look_up).await,

@@ -83,6 +83,8 @@ struct Image {
 struct Product {
     id: u64,
     status: String,
+    #[serde(default)]
+    sku: String,
     regular_price: String,
     stock_quantity: Option<i64>,
     #[serde(default)]
@@ -196,11 +198,22 @@ impl Woo {
         Ok(body)
     }
 
+    /// Updates a product. One deleted on the website is gone, not a refusal: WooCommerce
+    /// answers 400 `woocommerce_rest_product_invalid_id`. One in the website's trash
+    /// still takes updates but sells nothing: gone too.
     async fn put(&self, id: &RemoteId, body: &Value) -> Result<Product, Reply> {
         let builder = self
             .products(Method::PUT, &format!("/{}", id.as_str()))
             .json(body);
-        Woo::call(builder).await?.json(message)
+        let answer = Woo::call(builder).await?;
+        if error_code(&answer.body).as_deref() == Some(INVALID_ID) {
+            return Err(gone());
+        }
+        let product: Product = answer.json(message)?;
+        if product.status == "trash" {
+            return Err(gone());
+        }
+        Ok(product)
     }
 
     async fn create(
@@ -242,11 +255,7 @@ impl Woo {
     async fn images(&self, id: &RemoteId) -> Result<Vec<u64>, Reply> {
         match self.product(id.as_str()).await? {
             Some(p) => Ok(p.images.iter().map(|i| i.id).collect()),
-            None => Err(Reply::Status {
-                code: 404,
-                retry_after: None,
-                message: "the product is gone from the shop".into(),
-            }),
+            None => Err(gone()),
         }
     }
 
@@ -287,7 +296,9 @@ impl Woo {
         Ok(Done::Uploaded(RemoteImageId::new(media.id.to_string())))
     }
 
-    fn found(product: Product) -> Result<Found, Reply> {
+    /// The product as the engine sees it, for the lane whose SKU is `sku`.
+    fn found(product: Product, sku: ProductId) -> Result<Found, Reply> {
+        let has_sku = product.sku.eq_ignore_ascii_case(&sku.to_string());
         let price = Price::parse(&product.regular_price)
             .map_err(|_| http::garbled(StatusCode::OK, &"a price that is not a number"))?;
         Ok(Found {
@@ -300,6 +311,7 @@ impl Woo {
                 .map(|i| RemoteImageId::new(i.id.to_string()))
                 .collect(),
             published: product.status == "publish",
+            has_sku,
         })
     }
 }
@@ -347,9 +359,32 @@ impl Woo {
     }
 }
 
+/// WooCommerce's word for a product that does not exist (deleted on the website).
+const INVALID_ID: &str = "woocommerce_rest_product_invalid_id";
+
+/// A product deleted or trashed on the website: the engine looks it up and lets the
+/// artisan list it again or drop it.
+fn gone() -> Reply {
+    Reply::Status {
+        code: 404,
+        retry_after: None,
+        message: "the product is gone from the shop: deleted or in the trash on its website".into(),
+    }
+}
+
+/// The `code` of a WooCommerce error body.
+fn error_code(body: &[u8]) -> Option<String> {
+    let error: Value = serde_json::from_slice(body).ok()?;
+    error["code"].as_str().map(str::to_owned)
+}
+
 /// One item of a `products/batch` answer: the product, or its own error.
 fn batch_item(item: &Value) -> Result<Done, Reply> {
-    match item.get("error") {
+    let error = item.get("error");
+    if item["status"] == "trash" || error.is_some_and(|e| e["code"] == INVALID_ID) {
+        return Err(gone());
+    }
+    match error {
         None => Ok(Done::Applied),
         Some(error) => Err(Reply::Status {
             code: error["data"]["status"]
@@ -415,6 +450,11 @@ impl Marketplace for Woo {
             .collect()
     }
 
+    /// A product is found by its unique SKU as soon as it is made.
+    fn lists_lag(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+
     async fn probe(&self) -> Result<(), Reply> {
         let builder = self.products(Method::GET, "").query(&[("per_page", "1")]);
         Woo::call(builder).await?.ok(message)?;
@@ -469,7 +509,10 @@ impl Marketplace for Woo {
                     .products(Method::DELETE, &format!("/{}", id.as_str()))
                     .query(&[("force", "true")]);
                 let answer = Woo::call(builder).await?;
-                if answer.status == StatusCode::NOT_FOUND {
+                // Deleting what is already gone has happened: the wish holds.
+                if answer.status == StatusCode::NOT_FOUND
+                    || error_code(&answer.body).as_deref() == Some(INVALID_ID)
+                {
                     return Ok(Done::Applied);
                 }
                 answer.ok(message)?;
@@ -480,7 +523,8 @@ impl Marketplace for Woo {
 
     async fn look_up(&self, q: LookUp<'_>) -> Result<Option<Found>, Reply> {
         if let Some(id) = q.remote_id {
-            return self.product(id.as_str()).await?.map(Woo::found).transpose();
+            let product = self.product(id.as_str()).await?;
+            return product.map(|p| Woo::found(p, q.sku)).transpose();
         }
         let builder = self
             .products(Method::GET, "")
@@ -489,7 +533,7 @@ impl Marketplace for Woo {
         products
             .into_iter()
             .find(|p| p.status != "trash" && !q.claimed.contains(&RemoteId::new(p.id.to_string())))
-            .map(Woo::found)
+            .map(|p| Woo::found(p, q.sku))
             .transpose()
     }
 

@@ -15,6 +15,12 @@ impl VirtualClock {
         VirtualClock(Arc::new(AtomicI64::new(1_795_478_400_000)))
     }
 
+    /// A clock that starts at `start` (a real time, for processes that share a catalog
+    /// whose ids come from the real clock) and then moves only when told.
+    pub fn starting_at(start: Timestamp) -> VirtualClock {
+        VirtualClock(Arc::new(AtomicI64::new(start.millis())))
+    }
+
     pub fn advance(&self, by: Duration) {
         self.0.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
     }

@@ -78,6 +78,8 @@ pub struct Report {
     pub sales: usize,
     /// Orders cancelled or refunded after the sale.
     pub cancels: usize,
+    /// Sales made when every piece was already sold (two shops sold the last one).
+    pub oversells: usize,
     pub restarts: usize,
     pub crashes: usize,
     /// Lanes left failed with a reason for the artisan.
@@ -147,6 +149,20 @@ struct World {
     products: Vec<ProductId>,
     photos: Vec<Processed>,
     report: Report,
+    /// Sales that sold more than there was when they were made, by the catalog's count
+    /// and every sale not yet pulled: each must end up flagged as an oversell.
+    oversold: Vec<Oversold>,
+    /// When the artisan last set each product's stock: after that, she counted again.
+    stock_set: BTreeMap<ProductId, hanout_domain::Timestamp>,
+}
+
+/// A sale made when the pieces were already all sold.
+struct Oversold {
+    product: ProductId,
+    at: hanout_domain::Timestamp,
+    /// The order lines, on each marketplace, that shared out the stock: if one is
+    /// cancelled after all, there was enough.
+    lines: Vec<(MarketplaceId, String)>,
 }
 
 /// Runs one seed.
@@ -198,6 +214,8 @@ pub fn simulate(seed: u64, config: &Config) -> Result<Report, SimError> {
             seed,
             ..Report::default()
         },
+        oversold: Vec::new(),
+        stock_set: BTreeMap::new(),
     };
     world.run()?;
     drop(dir);
@@ -326,8 +344,10 @@ impl World {
             if self.rng.random_bool(0.05) {
                 let pick = self.rng.random_range(0..usize::MAX);
                 let market = self.pick_market();
-                if market.shop().buy(pick).is_some() {
+                let sold = market.shop().buy(pick);
+                if let Some(product) = sold {
                     self.report.sales += 1;
+                    self.note_if_oversold(product)?;
                 }
             }
             if self.rng.random_bool(0.01) {
@@ -478,7 +498,39 @@ impl World {
     }
 
     fn update(&mut self, product: ProductId, form: &ProductForm) -> Result<(), SimError> {
+        let before = self.catalog().product(product)?.product.fields.quantity;
+        if form.quantity != before.to_string() {
+            self.stock_set.insert(product, self.clock.now());
+        }
         ignore_invalid(self.catalog().update_product(product, form))
+    }
+
+    /// Notes a sale just made if, with every sale not yet pulled, more pieces are sold
+    /// than the catalog has.
+    fn note_if_oversold(&mut self, product: ProductId) -> Result<(), SimError> {
+        let stock = self.catalog().product(product)?.product.fields.quantity;
+        let mut lines = Vec::new();
+        let mut unpulled = 0;
+        for (id, market) in &self.markets {
+            for (p, line) in &market.shop().state.orders {
+                let pulled = self.catalog().order_line(id, &line.id)?;
+                if *p == product
+                    && line.state == hanout_sync::OrderState::Sold
+                    && pulled.is_none_or(|l| l.state != hanout_sync::OrderState::Sold)
+                {
+                    unpulled += line.quantity;
+                    lines.push((id.clone(), line.id.clone()));
+                }
+            }
+        }
+        if unpulled > stock {
+            self.oversold.push(Oversold {
+                product,
+                at: self.clock.now(),
+                lines,
+            });
+        }
+        Ok(())
     }
 
     fn new_product(&mut self) -> Result<(), SimError> {
@@ -517,6 +569,24 @@ impl World {
     }
 
     fn check(&mut self) -> Result<(), SimError> {
+        for o in &self.oversold {
+            let counted_again = self.stock_set.get(&o.product).is_some_and(|at| *at > o.at);
+            let all_sold = o.lines.iter().all(|(id, line)| {
+                self.markets[id]
+                    .shop()
+                    .state
+                    .orders
+                    .iter()
+                    .any(|(_, l)| l.id == *line && l.state == hanout_sync::OrderState::Sold)
+            });
+            if all_sold && !counted_again && !self.catalog().ever_oversold(o.product)? {
+                self.report.violations.push(format!(
+                    "{} was sold more times than there were pieces, and nobody was told",
+                    o.product
+                ));
+            }
+        }
+        self.report.oversells = self.oversold.len();
         let checked = check(&self.catalog(), &self.markets)?;
         self.report.violations.extend(checked.violations);
         self.report.trace = checked.trace;

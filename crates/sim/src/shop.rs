@@ -85,6 +85,8 @@ pub struct RemoteListing {
     pub images: Vec<(u64, PhotoHash)>,
     pub published: bool,
     pub deleted: bool,
+    /// When the shop made it.
+    pub created: Timestamp,
 }
 
 /// What a marketplace keeps: it survives the engine's process (see [`SimMarket::save`]).
@@ -306,20 +308,30 @@ impl Shop {
                     }
                 }
                 let id = self.id();
+                // Etsy takes the SKU only in a second request after the create, which
+                // can fail as any request does.
+                let sku_follows =
+                    kind == Kind::Woo || !self.rng.random_bool(self.faults.server_error);
                 self.state.listings.insert(
                     id,
                     RemoteListing {
                         origin: req.sku,
-                        sku: (kind == Kind::Woo).then_some(req.sku),
+                        sku: sku_follows.then_some(req.sku),
                         text: text.clone(),
                         price: *price,
                         quantity: *quantity,
                         images: Vec::new(),
                         published: false,
                         deleted: false,
+                        created: self.clock.now(),
                     },
                 );
-                Ok(Done::Created(RemoteId::new(id.to_string())))
+                let id = RemoteId::new(id.to_string());
+                Ok(if sku_follows {
+                    Done::Created(id)
+                } else {
+                    Done::CreatedWithoutSku(id)
+                })
             }
             Operation::UpdateFields { text } => {
                 if refused(text) {
@@ -409,6 +421,7 @@ impl Shop {
                 .map(|(i, _)| RemoteImageId::new(i.to_string()))
                 .collect(),
             published: l.published,
+            has_sku: l.sku.is_some(),
         }
     }
 
@@ -443,6 +456,7 @@ impl Shop {
             self.kind == Kind::Etsy
                 && l.sku.is_none()
                 && unclaimed(i)
+                && q.sent_at.is_none_or(|sent| l.created >= sent)
                 && l.text == *text
                 && l.price == *price
                 && l.quantity == *quantity
@@ -571,6 +585,15 @@ impl Marketplace for SimMarket {
                     Ok(done)
                 }
             }
+        }
+    }
+
+    /// The WooCommerce-like shop finds a product by SKU at once; the Etsy-like one is
+    /// given Etsy's lag.
+    fn lists_lag(&self) -> Duration {
+        match self.shop().kind {
+            Kind::Woo => Duration::ZERO,
+            Kind::Etsy => Duration::from_secs(15 * 60),
         }
     }
 

@@ -758,6 +758,15 @@ impl Catalog {
         Ok(oversells)
     }
 
+    /// Whether the product was ever found oversold, dealt with since or not.
+    pub fn ever_oversold(&self, product: ProductId) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) > 0 FROM oversell WHERE product_id = ?",
+            [product.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The artisan has dealt with an oversell (a buyer refunded, a piece made): it is no
     /// longer shown.
     pub fn settle_oversell(

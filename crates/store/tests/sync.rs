@@ -60,6 +60,7 @@ fn listed() -> (common::Shop, LaneKey) {
         quantity,
         photos: Vec::new(),
         published: false,
+        sku_missing: false,
     };
     s.catalog
         .finish_operation(&key, create, None, &LaneOutcome::Confirmed(Some(confirmed)))

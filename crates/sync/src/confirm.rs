@@ -23,8 +23,10 @@ pub fn confirm(
         quantity,
     } = op
     {
-        let Done::Created(remote_id) = done else {
-            return garbled;
+        let (remote_id, sku_missing) = match done {
+            Done::Created(id) => (id, false),
+            Done::CreatedWithoutSku(id) => (id, true),
+            _ => return garbled,
         };
         return Ok(Some(Confirmed {
             remote_id,
@@ -33,6 +35,7 @@ pub fn confirm(
             quantity: *quantity,
             photos: Vec::new(),
             published: false,
+            sku_missing,
         }));
     }
     if *op == Operation::Delist {
@@ -48,6 +51,8 @@ pub fn confirm(
         Operation::SetPriceAndStock { price, quantity } => {
             after.price = *price;
             after.quantity = *quantity;
+            // Price and stock go with the SKU.
+            after.sku_missing = false;
         }
         Operation::UploadPhoto { hash, rank } => {
             let Done::Uploaded(remote_image_id) = done else {

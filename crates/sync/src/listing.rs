@@ -156,4 +156,9 @@ pub struct Confirmed {
     /// In the marketplace's order: the first is the cover.
     pub photos: Vec<RemotePhoto>,
     pub published: bool,
+    /// The listing exists but does not carry its SKU yet (Etsy sets it in a second
+    /// request after the create, which can fail): until it does, the create is not done,
+    /// and a sale of it, or a look-up, could not find its product by SKU.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sku_missing: bool,
 }

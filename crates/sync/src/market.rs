@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::time::Duration;
 
-use hanout_domain::{Price, ProductId};
+use hanout_domain::{Price, ProductId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::{Operation, RemoteId, RemoteImageId, RemotePhoto, Reply};
@@ -43,6 +44,8 @@ impl std::fmt::Debug for Request<'_> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Done {
     Created(RemoteId),
+    /// Made, but the SKU that should follow could not be set: the create is not done.
+    CreatedWithoutSku(RemoteId),
     Uploaded(RemoteImageId),
     /// Anything else: the operation's target is now what the marketplace shows.
     Applied,
@@ -57,6 +60,8 @@ pub struct LookUp<'a> {
     /// The create whose outcome is unknown, if that is what is looked up: a marketplace
     /// that sets the SKU only after creating (Etsy) matches recent drafts by its words.
     pub create: Option<&'a Operation>,
+    /// When that create was sent (this device's clock): nothing made before is its.
+    pub sent_at: Option<Timestamp>,
     /// Listings other lanes already own: never adopted, so two identical products cannot
     /// end up sharing one listing.
     pub claimed: &'a BTreeSet<RemoteId>,
@@ -72,6 +77,8 @@ pub struct Found {
     /// In the marketplace's order.
     pub images: Vec<RemoteImageId>,
     pub published: bool,
+    /// The listing carries the lane's SKU.
+    pub has_sku: bool,
 }
 
 /// One line of a buyer's order, as a marketplace reports it: a fact, applied once per
@@ -154,6 +161,15 @@ pub trait Marketplace {
             }
             answers
         }
+    }
+
+    /// How long after a create its listing may still be missing from this marketplace's
+    /// look-ups. Etsy's lists of a shop's listings lag behind a create and page
+    /// inconsistently (etsy/open-api #510), so one look-up that finds nothing proves
+    /// nothing. Zero where a look-up sees a create at once (WooCommerce finds a product by
+    /// its unique SKU).
+    fn lists_lag(&self) -> Duration {
+        Duration::from_secs(15 * 60)
     }
 
     /// Finds a listing: `Ok(None)` when the marketplace has none like it.

@@ -183,7 +183,7 @@ fn under_way(in_flight: &[InFlight]) -> UnderWay {
 /// |---|--------------------------------------------------------|------------------------------------|
 /// | a | live, and should not be ([`Listing::goes_live`])       | `Unpublish`, first: a sold-out piece comes down before anything else |
 /// | b | words differ                                           | `UpdateFields` with all of them    |
-/// | c | price or stock differ                                  | one `SetPriceAndStock`; where a stock of 0 is refused, a sold-out listing keeps its stock ([`Listing::stock_given`]) |
+/// | c | price or stock differ, or the SKU is missing            | one `SetPriceAndStock`; where a stock of 0 is refused, a sold-out listing keeps its stock ([`Listing::stock_given`]) |
 /// | d | a photo on the marketplace is not wanted, or is a second copy | `RemovePhoto` each, before uploads (Etsy's photo limit) |
 /// | e | a wanted photo is not on the marketplace               | `UploadPhoto` each, by rank        |
 /// | f | the photos' order still differs                        | `ReorderPhotos`                    |
@@ -260,8 +260,12 @@ fn differences(want: &Listing, have: &Confirmed, in_flight: &[InFlight]) -> Vec<
             text: want.text.clone(),
         });
     }
+    let sku_missing = have.sku_missing
+        && !in_flight
+            .iter()
+            .any(|i| matches!(i.op, Operation::SetPriceAndStock { .. }));
     if let Some(stock) = want.stock_given(price_and_stock.1)
-        && price_and_stock != (want.price, stock)
+        && (price_and_stock != (want.price, stock) || sku_missing)
     {
         ops.push(Operation::SetPriceAndStock {
             price: want.price,

@@ -49,6 +49,7 @@ pub fn reconcile(
                 quantity: *quantity,
                 photos: Vec::new(),
                 published: false,
+                sku_missing: false,
             }
         }
     };
@@ -78,5 +79,6 @@ pub fn reconcile(
         quantity: found.quantity,
         photos,
         published: found.published,
+        sku_missing: !found.has_sku,
     }))
 }

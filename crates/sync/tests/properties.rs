@@ -61,21 +61,24 @@ fn wish() -> impl Strategy<Value = Option<Listing>> {
 fn anything_confirmed() -> impl Strategy<Value = Option<Confirmed>> {
     let photo_copies = prop::collection::vec(1u8..=6, 0..6);
     prop::option::of(
-        (listing(), photo_copies, any::<bool>()).prop_map(|(l, copies, published)| Confirmed {
-            remote_id: RemoteId::new("L0"),
-            text: l.text,
-            price: l.price,
-            quantity: l.quantity,
-            photos: copies
-                .into_iter()
-                .enumerate()
-                .map(|(i, n)| RemotePhoto {
-                    hash: photo(n),
-                    remote_image_id: RemoteImageId::new(format!("old{i}")),
-                })
-                .collect(),
-            published,
-        }),
+        (listing(), photo_copies, any::<bool>(), any::<bool>()).prop_map(
+            |(l, copies, published, sku_missing)| Confirmed {
+                remote_id: RemoteId::new("L0"),
+                sku_missing,
+                text: l.text,
+                price: l.price,
+                quantity: l.quantity,
+                photos: copies
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, n)| RemotePhoto {
+                        hash: photo(n),
+                        remote_image_id: RemoteImageId::new(format!("old{i}")),
+                    })
+                    .collect(),
+                published,
+            },
+        ),
     )
 }
 

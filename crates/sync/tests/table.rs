@@ -9,8 +9,8 @@ use hanout_domain::{
     Category, Lang, Product, ProductFields, ProductPhoto, ProductStatus, Timestamp,
 };
 use hanout_sync::{
-    Confirmed, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, WhenSoldOut, plan,
-    plan_all,
+    Confirmed, Done, InFlight, Lane, LaneKey, Listing, MarketplaceId, Operation, RemoteId,
+    WhenSoldOut, confirm, plan, plan_all,
 };
 
 #[track_caller]
@@ -336,6 +336,37 @@ fn sold_out_elsewhere_on_etsy_is_inactive_with_its_last_stock() {
             price: dirhams(120),
             quantity: 0,
         }],
+    );
+}
+
+/// Case 5 of the exactly-once issue, its last rule: Etsy takes the SKU only in a second
+/// request after the create. If that one fails the listing is ours all the same, but the
+/// create is not done: the SKU goes next, with the price and stock.
+#[test]
+fn a_create_is_not_done_until_its_sku_is_set() {
+    let t = tajine();
+    let made = confirm(
+        None,
+        &create(&t),
+        Done::CreatedWithoutSku(RemoteId::new("77")),
+    )
+    .expect("a listing")
+    .expect("there");
+    assert!(made.sku_missing);
+    let first = plan(Some(&t), Some(&made), &[]);
+    assert_eq!(first.first(), Some(&price_and_stock(&t)), "{first:?}");
+    let with_sku = confirm(Some(&made), &price_and_stock(&t), Done::Applied)
+        .expect("confirmed")
+        .expect("there");
+    assert!(!with_sku.sku_missing);
+    assert!(
+        !plan(Some(&t), Some(&with_sku), &[]).contains(&price_and_stock(&t)),
+        "once set, not again"
+    );
+    // While the SKU is being sent, nothing is sent twice.
+    assert!(
+        !plan(Some(&t), Some(&made), &[sending(price_and_stock(&t))])
+            .contains(&price_and_stock(&t))
     );
 }
 

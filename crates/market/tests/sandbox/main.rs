@@ -520,6 +520,7 @@ async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
 mod contract;
 mod orders;
 mod refresh;
+mod website;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_price_change_on_a_dozen_products_goes_to_woocommerce_in_one_request() {

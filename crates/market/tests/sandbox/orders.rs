@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{ETSY, WOO, World};
 
 impl World {
-    async fn control(&self, route: &str, body: Value) -> Value {
+    pub(super) async fn control(&self, route: &str, body: Value) -> Value {
         let answer = reqwest::Client::new()
             .post(format!("{}/sandbox/{route}", self.sandbox.url()))
             .json(&body)
@@ -27,7 +27,7 @@ impl World {
     }
 
     /// A buyer orders one piece on `market` (`etsy` or `woocommerce`); the order's id.
-    async fn buy(&self, market: &str, listing: &Value, status: Option<&str>) -> Value {
+    pub(super) async fn buy(&self, market: &str, listing: &Value, status: Option<&str>) -> Value {
         let mut order = json!({"market": market, "listing_id": listing, "quantity": 1});
         if let Some(status) = status {
             order["status"] = status.into();
@@ -35,7 +35,7 @@ impl World {
         self.control("sale", order).await["order_id"].clone()
     }
 
-    async fn order_status(&self, market: &str, order: &Value, status: &str) {
+    pub(super) async fn order_status(&self, market: &str, order: &Value, status: &str) {
         self.control(
             "order-status",
             json!({"market": market, "order_id": order, "status": status}),
@@ -44,7 +44,7 @@ impl World {
     }
 
     /// The listing of `product` on each shop: (Etsy listing id, WooCommerce product id).
-    fn remote_ids(&self, product: hanout_domain::ProductId) -> (Value, Value) {
+    pub(super) fn remote_ids(&self, product: hanout_domain::ProductId) -> (Value, Value) {
         let lanes = self.catalog().sync_lanes().expect("lanes");
         let id = |market: &str| {
             let lane = lanes
@@ -63,7 +63,7 @@ impl World {
         (id(ETSY), id(WOO))
     }
 
-    fn stock(&self, product: hanout_domain::ProductId) -> u32 {
+    pub(super) fn stock(&self, product: hanout_domain::ProductId) -> u32 {
         self.catalog()
             .product(product)
             .expect("the product")
@@ -72,7 +72,12 @@ impl World {
             .quantity
     }
 
-    fn set_stock_and_price(&self, product: hanout_domain::ProductId, quantity: u32, price: u32) {
+    pub(super) fn set_stock_and_price(
+        &self,
+        product: hanout_domain::ProductId,
+        quantity: u32,
+        price: u32,
+    ) {
         let mut catalog = self.catalog();
         let fields = catalog
             .product(product)
@@ -85,7 +90,7 @@ impl World {
         catalog.update_product(product, &form).expect("saved");
     }
 
-    fn adapter(&self, market: &str) -> Market {
+    pub(super) fn adapter(&self, market: &str) -> Market {
         let catalog = self.catalog();
         let account = catalog
             .marketplace(&MarketplaceId::new(market))
@@ -99,7 +104,7 @@ impl World {
         .expect("connected")
     }
 
-    fn lane(&self, product: hanout_domain::ProductId, market: &str) -> LaneStatus {
+    pub(super) fn lane(&self, product: hanout_domain::ProductId, market: &str) -> LaneStatus {
         let key = LaneKey {
             product,
             marketplace: MarketplaceId::new(market),
@@ -113,7 +118,7 @@ impl World {
             .expect("the lane")
     }
 
-    async fn listing_on(&self, market: &str, id: &Value) -> Value {
+    pub(super) async fn listing_on(&self, market: &str, id: &Value) -> Value {
         let state = self.state().await;
         let (shop, key) = match market {
             "etsy" => ("etsy", "listings"),

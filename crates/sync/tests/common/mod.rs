@@ -44,6 +44,7 @@ pub fn image_id(hash: &PhotoHash) -> RemoteImageId {
 pub fn confirmed(listing: &Listing) -> Confirmed {
     Confirmed {
         remote_id: RemoteId::new("1234"),
+        sku_missing: false,
         text: listing.text.clone(),
         price: listing.price,
         quantity: listing.quantity,
