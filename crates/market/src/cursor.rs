@@ -19,6 +19,8 @@
 
 use std::fmt;
 
+use hanout_sync::{OrderLine, RemoteChanges};
+
 /// An order as the list showed it: its id and when it last changed, in seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Seen {
@@ -120,6 +122,18 @@ impl Cursor {
             began,
         };
         (cursor, true)
+    }
+}
+
+impl Cursor {
+    /// A page's order lines, with this cursor to read on from.
+    pub fn changes(self, lines: Vec<OrderLine>, more: bool) -> RemoteChanges {
+        RemoteChanges {
+            lines,
+            changed: Vec::new(),
+            cursor: self.to_string(),
+            more,
+        }
     }
 }
 

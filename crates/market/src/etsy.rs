@@ -1051,12 +1051,7 @@ impl Marketplace for Etsy {
                 });
             }
         }
-        Ok(RemoteChanges {
-            lines,
-            changed: Vec::new(),
-            cursor: next.to_string(),
-            more,
-        })
+        Ok(next.changes(lines, more))
     }
 }
 

@@ -588,12 +588,7 @@ impl Marketplace for Woo {
                 });
             }
         }
-        Ok(RemoteChanges {
-            lines,
-            changed: Vec::new(),
-            cursor: next.to_string(),
-            more,
-        })
+        Ok(next.changes(lines, more))
     }
 }
 
