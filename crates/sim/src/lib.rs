@@ -160,8 +160,8 @@ struct World {
 struct Oversold {
     product: ProductId,
     at: hanout_domain::Timestamp,
-    /// The order lines, on each marketplace, that shared out the stock: if one is
-    /// cancelled after all, there was enough.
+    /// The order lines, on each marketplace, that held the product's pieces then: if one
+    /// is cancelled after all, there was enough.
     lines: Vec<(MarketplaceId, String)>,
 }
 
@@ -508,18 +508,26 @@ impl World {
     /// Notes a sale just made if, with every sale not yet pulled, more pieces are sold
     /// than the catalog has.
     fn note_if_oversold(&mut self, product: ProductId) -> Result<(), SimError> {
-        let stock = self.catalog().product(product)?.product.fields.quantity;
+        let mut stock = self.catalog().product(product)?.product.fields.quantity;
         let mut lines = Vec::new();
         let mut unpulled = 0;
         for (id, market) in &self.markets {
             for (p, line) in &market.shop().state.orders {
+                if *p != product {
+                    continue;
+                }
                 let pulled = self.catalog().order_line(id, &line.id)?;
-                if *p == product
-                    && line.state == hanout_sync::OrderState::Sold
-                    && pulled.is_none_or(|l| l.state != hanout_sync::OrderState::Sold)
-                {
+                let counted = pulled.filter(|l| l.state == hanout_sync::OrderState::Sold);
+                if line.state != hanout_sync::OrderState::Sold {
+                    // A cancel not pulled yet: its piece comes back to the catalog.
+                    stock += counted.map_or(0, |l| l.taken);
+                    continue;
+                }
+                // Every sale holding a piece: if one is cancelled after all, its piece
+                // may go to this buyer.
+                lines.push((id.clone(), line.id.clone()));
+                if counted.is_none() {
                     unpulled += line.quantity;
-                    lines.push((id.clone(), line.id.clone()));
                 }
             }
         }
