@@ -1,4 +1,5 @@
-//! Etsy Open API v3. The traps (`../shared/notes/marketplaces.md`) and what this adapter
+//! Etsy Open API v3. The traps (each with its source in `crates/sandbox/README.md`, which
+//! models them) and what this adapter
 //! does about each:
 //!
 //! - No idempotency, no SKU at create time: a create is never sent again blindly (the

@@ -1,5 +1,5 @@
 //! Etsy's own contract. Prism, validating against Etsy's published OpenAPI document
-//! (`../shared/etsy/etsy-openapi-v3.prism.json`), stands between the Etsy adapter and the
+//! (`tests/data/etsy-openapi-v3.prism.json`, sources in `tests/data/README.md`), stands between the Etsy adapter and the
 //! sandbox; a recorder in front of it notes every `sl-violations` header. The whole
 //! listing flow runs through it: create, inventory and SKU, photos, publish, edits,
 //! reordering, removing a photo, a sale pulled back, delisting.
@@ -33,8 +33,7 @@ fn prism_binary() -> PathBuf {
 }
 
 fn spec() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/etsy/etsy-openapi-v3.prism.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/etsy-openapi-v3.prism.json")
 }
 
 /// A Prism proxy process, killed when dropped.
