@@ -3,9 +3,15 @@
 //!
 //! - `Etsy`: no idempotency (a create always makes a new draft, an upload always adds a
 //!   photo); the SKU arrives only with the inventory; a listing that sells out stops
-//!   being active; a limit of 10 requests a second.
+//!   being active; a limit of 10 requests a second; a stock of 0 is refused, on create
+//!   and in an inventory (etsy/open-api #560, #395, #501); a cancelled order is not
+//!   restocked.
 //! - `Woo`: unique SKUs: a second create with the same SKU answers the existing product's
-//!   id (what the adapter does with `product_invalid_sku`'s `resource_id`).
+//!   id (what the adapter does with `product_invalid_sku`'s `resource_id`); a cancelled
+//!   order gives its piece back to the product (`wc_maybe_increase_stock_levels`).
+//!
+//! The other sources are in `crates/sandbox/README.md`, which models the same services
+//! over HTTP.
 //!
 //! It also keeps what the engine cannot see: which product each listing was made for,
 //! and every rule the engine broke, for the simulation's checks.
@@ -308,8 +314,9 @@ impl Shop {
                     }
                 }
                 let id = self.id();
-                // Etsy takes the SKU only in a second request after the create, which
-                // can fail as any request does.
+                // Etsy takes the SKU only in a second request after the create (no `sku`
+                // in createDraftListing, Etsy's OpenAPI document), which can fail as any
+                // request does.
                 let sku_follows =
                     kind == Kind::Woo || !self.rng.random_bool(self.faults.server_error);
                 self.state.listings.insert(
@@ -498,8 +505,11 @@ impl Shop {
     }
 
     /// A buyer's order is cancelled (or refunded), if one is still sold: returns the
-    /// product. WooCommerce gives the piece back to the listing's stock by itself; Etsy
-    /// does not.
+    /// product. WooCommerce gives the piece back to the product's stock by itself
+    /// (`wc_maybe_increase_stock_levels` on cancelled and refunded orders); Etsy does not
+    /// restock a cancelled receipt (assumed, as in the sandbox's README: the seller
+    /// restocks by hand). Orders change after the sale: Etsy's `getShopReceipts`
+    /// (`updated_timestamp`), WooCommerce's order statuses.
     pub fn cancel(&mut self, pick: usize) -> Option<ProductId> {
         let sold: Vec<usize> = (0..self.state.orders.len())
             .filter(|n| self.state.orders[*n].1.state == OrderState::Sold)
@@ -589,7 +599,7 @@ impl Marketplace for SimMarket {
     }
 
     /// The WooCommerce-like shop finds a product by SKU at once; the Etsy-like one is
-    /// given Etsy's lag.
+    /// given Etsy's lag (its shop lists lag behind a create, etsy/open-api #510).
     fn lists_lag(&self) -> Duration {
         match self.shop().kind {
             Kind::Woo => Duration::ZERO,

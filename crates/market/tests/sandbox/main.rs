@@ -438,6 +438,19 @@ async fn a_sale_on_etsy_lowers_stock_and_takes_the_last_piece_off_woocommerce() 
 #[derive(Clone, Default)]
 struct Log(Arc<Mutex<Vec<u8>>>);
 
+impl Log {
+    /// Everything traced on this thread from now on, until the guard is dropped.
+    fn capture() -> (Log, tracing::subscriber::DefaultGuard) {
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .finish();
+        (log, tracing::subscriber::set_default(subscriber))
+    }
+}
+
 impl std::io::Write for Log {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         self.0
@@ -474,13 +487,7 @@ fn secrets(vault_file: &std::path::Path) -> Vec<String> {
 
 #[tokio::test]
 async fn no_secret_is_found_in_the_catalog_file_or_the_log_after_a_full_sync() {
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (log, _logging) = Log::capture();
 
     let world = World::new("drop=0.2,5xx=0.1,429=0.1,seed=9", 3).await;
     let mut engine = world.engine();

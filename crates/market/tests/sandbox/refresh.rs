@@ -47,13 +47,7 @@ impl Flaky {
 
 #[tokio::test]
 async fn rotated_tokens_the_vault_refused_are_used_and_stored_at_the_next_call() {
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _logging = tracing::subscriber::set_default(subscriber);
+    let (log, _logging) = Log::capture();
 
     let (sandbox, clock) = start_sandbox().await;
     let dir = tempfile::tempdir().expect("a temporary folder");
